@@ -1,0 +1,121 @@
+"""Accounts: one user model with a role, personal preferences and care teams."""
+
+import zoneinfo
+from datetime import date, datetime
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(zone)s is not a known time zone."), params={"zone": value})
+
+
+def clinic_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+class Role(models.TextChoices):
+    PATIENT = "patient", _("Patient")
+    CLINICIAN = "clinician", _("Clinician")
+    ADMIN = "admin", _("Admin")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.PATIENT)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=clinic_time_zone, validators=[validate_time_zone]
+    )
+    language = models.CharField(
+        _("language"), max_length=16, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        _("reminder hour"),
+        default=19,
+        validators=[MaxValueValidator(23), MinValueValidator(0)],
+        help_text=_("Hour of the day (0–23, own time zone) for the daily logging reminder."),
+    )
+    care_team = models.ManyToManyField(
+        "self",
+        through="CareTeamMember",
+        through_fields=("patient", "clinician"),
+        symmetrical=False,
+        related_name="patients",
+        blank=True,
+        verbose_name=_("care team"),
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]), name="user_role_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reminder_hour__lte=23), name="user_reminder_hour_0_23"
+            ),
+        ]
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == Role.PATIENT
+
+    @property
+    def is_clinician(self) -> bool:
+        return self.role == Role.CLINICIAN
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def local_today(self, now: datetime | None = None) -> date:
+        """The calendar date it is now where this person lives."""
+        return (now or timezone.now()).astimezone(self.zone).date()
+
+    def save(self, *args, **kwargs) -> None:
+        # Superusers made with `createsuperuser` are clinic admins; admins use /admin/.
+        if self.is_superuser:
+            self.role = Role.ADMIN
+        if self.role == Role.ADMIN:
+            self.is_staff = True
+        super().save(*args, **kwargs)
+
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class CareTeamMember(models.Model):
+    """A clinician responsible for a patient; a patient may have several."""
+
+    patient = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="care_team_memberships",
+        limit_choices_to={"role": Role.PATIENT},
+    )
+    clinician = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="patient_memberships",
+        limit_choices_to={"role": Role.CLINICIAN},
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("care team member")
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "clinician"], name="care_team_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} → {self.patient}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.patient_id and self.patient.role != Role.PATIENT:
+            errors["patient"] = _("Only a patient can have a care team.")
+        if self.clinician_id and self.clinician.role != Role.CLINICIAN:
+            errors["clinician"] = _("Only a clinician can be on a care team.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,60 @@
+"""Creating accounts and care teams; shared by `adduser`, `seed_demo` and the admin."""
+
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import CareTeamMember, Role, User
+
+
+@transaction.atomic
+def create_account(
+    username: str,
+    role: str,
+    password: str | None,
+    *,
+    clinician_usernames: Iterable[str] = (),
+    time_zone: str | None = None,
+    language: str | None = None,
+    check_password: bool = True,
+) -> User:
+    """Create a user of `role`; a patient is joined to the named clinicians' care team.
+
+    Raises ValidationError naming the offending field; nothing is saved then.
+    """
+    clinician_usernames = list(clinician_usernames)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("A user named %(name)s already exists.") % {"name": username}})
+    if clinician_usernames and role != Role.PATIENT:
+        raise ValidationError({"clinician": _("Only patients have a care team.")})
+    user = User(username=username, role=role)
+    if time_zone:
+        user.time_zone = time_zone
+    if language:
+        user.language = language
+    user.full_clean(exclude=["password"])
+    if password is None:
+        user.set_unusable_password()
+    else:
+        if check_password:
+            try:
+                validate_password(password, user)
+            except ValidationError as error:
+                raise ValidationError({"password": error.messages}) from None
+        user.set_password(password)
+    if role == Role.ADMIN:
+        user.is_superuser = True
+    user.save()
+    add_to_care_team(user, clinician_usernames)
+    return user
+
+
+def add_to_care_team(patient: User, clinician_usernames: Iterable[str]) -> None:
+    for name in clinician_usernames:
+        clinician = User.objects.filter(username=name, role=Role.CLINICIAN).first()
+        if clinician is None:
+            raise ValidationError({"clinician": _("No clinician named %(name)s.") % {"name": name}})
+        CareTeamMember.objects.get_or_create(patient=patient, clinician=clinician)

@@ -1,0 +1,1 @@
+"""Articles arrive with the education issue."""

@@ -1,0 +1,135 @@
+"""API v1 for the patient's own diary: list, and create/replace/read/delete one day."""
+
+from datetime import date
+
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from symptoms import services
+from symptoms.models import FLAG_FIELDS, LOCATIONS, NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN
+
+
+class IsPatient(permissions.BasePermission):
+    message = "Only patients keep a symptom diary."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.role == "patient")
+
+
+class ScoreField(serializers.IntegerField):
+    """A 0–10 score sent as a JSON number; "5", 5.5 and true are refused."""
+
+    default_error_messages = {"invalid": "Must be a whole number from 0 to 10."}
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=SCORE_MIN, max_value=SCORE_MAX, **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class EntrySerializer(serializers.Serializer):
+    date = serializers.DateField(read_only=True)
+    numbness = ScoreField()
+    pain = ScoreField()
+    locations = serializers.ListField(
+        child=serializers.ChoiceField(choices=LOCATIONS), required=False, default=list, max_length=2
+    )
+    notes = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=NOTES_MAX_LENGTH, trim_whitespace=False
+    )
+    updated_at = serializers.DateTimeField(read_only=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for flag in FLAG_FIELDS:
+            fields[flag] = StrictBooleanField(required=False, default=False)
+        return fields
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            allowed = set(self.fields) - {"updated_at"}
+            unknown = sorted(set(data) - allowed)
+            if unknown:
+                raise ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def parse_day(value: str | None, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({field: ["Use a date in the form YYYY-MM-DD."]}) from None
+
+
+class EntryListView(APIView):
+    permission_classes = [IsPatient]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="first day, inclusive"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="last day, inclusive"),
+        ],
+        responses=EntrySerializer(many=True),
+    )
+    def get(self, request):
+        """Your own entries, newest first."""
+        first = parse_day(request.query_params.get("from"), "from")
+        last = parse_day(request.query_params.get("to"), "to")
+        if first and last and first > last:
+            raise ValidationError({"from": ["Must not be after 'to'."]})
+        entries = services.patient_entries(request.user, first, last)
+        return Response(EntrySerializer(entries, many=True).data)
+
+
+class EntryDayView(APIView):
+    permission_classes = [IsPatient]
+
+    def _day(self, value: str) -> date:
+        return parse_day(value, "date")
+
+    @extend_schema(responses=EntrySerializer)
+    def get(self, request, day: str):
+        """Your entry for one day."""
+        entry = services.patient_entries(request.user).filter(date=self._day(day)).first()
+        if entry is None:
+            raise Http404
+        return Response(EntrySerializer(entry).data)
+
+    @extend_schema(request=EntrySerializer, responses={200: EntrySerializer, 201: EntrySerializer})
+    def put(self, request, day: str):
+        """Create or replace your entry for one day: 201 when created, 200 when replaced."""
+        the_day = self._day(day)
+        if isinstance(request.data, dict) and "date" in request.data \
+                and request.data["date"] != the_day.isoformat():
+            raise ValidationError({"date": ["Does not match the date in the URL."]})
+        serializer = EntrySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        recorded = services.record_entry(request.user, the_day, serializer.validated_data)
+        code = status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK
+        return Response(EntrySerializer(recorded.entry).data, status=code)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, day: str):
+        """Delete your entry for a day that can still be changed."""
+        if not services.delete_entry(request.user, self._day(day)):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from symptoms import api
+
+urlpatterns = [
+    path("entries/", api.EntryListView.as_view(), name="api-entries"),
+    path("entries/<str:day>/", api.EntryDayView.as_view(), name="api-entry-day"),
+]

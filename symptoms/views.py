@@ -1,0 +1,79 @@
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from symptoms import services
+from symptoms.access import clinician_required, patient_required
+from symptoms.forms import EntryForm
+from symptoms.models import SymptomEntry
+
+
+def _recent_days(patient, logged: set[date]) -> list[dict]:
+    first, today = services.editable_days(patient)
+    days = [today - timedelta(days=offset) for offset in range((today - first).days + 1)]
+    return [{"day": day, "logged": day in logged, "is_today": day == today} for day in days]
+
+
+@patient_required
+def log_entry(request, day: date | None = None):
+    """Today's entry (or a backfill day): eleven score buttons, flags, notes."""
+    patient = request.user
+    day = day or patient.local_today()
+    existing = SymptomEntry.objects.filter(patient=patient, date=day).first()
+    bound_data = request.POST if request.method == "POST" else None
+    form = EntryForm(bound_data, initial=EntryForm.initial_from(existing))
+    day_error = None
+    try:
+        services.check_day_is_editable(patient, day)
+    except ValidationError as error:
+        day_error = error.message_dict["date"][0]
+    status = 200
+    if request.method == "POST" and day_error:
+        status = 400
+    elif request.method == "POST":
+        if form.is_valid():
+            try:
+                services.record_entry(patient, day, form.cleaned_data)
+            except ValidationError as error:
+                for field, field_messages in error.message_dict.items():
+                    for message in field_messages:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.success(request, _("Saved your entry for %(day)s.") % {"day": day.isoformat()})
+                return redirect(_log_url(patient, day))
+        status = 400
+    logged = set(services.patient_entries(patient, *services.editable_days(patient)).values_list("date", flat=True))
+    context = {
+        "form": form, "day": day, "existing": existing, "day_error": day_error,
+        "recent_days": _recent_days(patient, logged),
+    }
+    return render(request, "symptoms/log.html", context, status=status)
+
+
+def _log_url(patient, day: date) -> str:
+    if day == patient.local_today():
+        return reverse("symptoms:log_today")
+    return reverse("symptoms:log_day", kwargs={"day": day})
+
+
+@patient_required
+def history(request):
+    """Every past entry, newest first (the chart arrives with the trends issue)."""
+    first_editable, _today = services.editable_days(request.user)
+    entries = services.patient_entries(request.user)
+    return render(request, "symptoms/history.html", {"entries": entries, "first_editable": first_editable})
+
+
+@clinician_required
+def clinician_home(request):
+    """The clinician's own patients and when each last logged."""
+    patients = (
+        request.user.patients.annotate(last_entry=Max("symptom_entries__date"))
+        .order_by("last_name", "first_name", "username")
+    )
+    return render(request, "symptoms/clinician_home.html", {"patients": patients})
