@@ -1,0 +1,54 @@
+"""A small clinic for every test: two patients, two clinicians, an admin."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from tests.factories import AdminFactory, CareTeamMemberFactory, ClinicianFactory, PatientFactory
+
+# CI sets this: a test that needs PostgreSQL, Redis or Chromium then fails instead of skipping.
+REQUIRE_SERVICES = os.environ.get("CIPN_REQUIRE_SERVICES") == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (CIPN_REQUIRE_SERVICES=1: CI must not skip this)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def requires_postgres():
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@dataclass
+class Clinic:
+    patient: object
+    other_patient: object
+    clinician: object
+    other_clinician: object
+    admin: object
+
+
+@pytest.fixture
+def clinic(db) -> Clinic:
+    clinician, other_clinician = ClinicianFactory(), ClinicianFactory()
+    patient, other_patient = PatientFactory(), PatientFactory()
+    CareTeamMemberFactory(patient=patient, clinician=clinician)
+    CareTeamMemberFactory(patient=other_patient, clinician=other_clinician)
+    return Clinic(patient, other_patient, clinician, other_clinician, AdminFactory())
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def api_as(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
