@@ -1,0 +1,47 @@
+"""Fail loudly unless PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL) answer.
+
+Creates the database named in DATABASE_URL when the server has none by that name.
+"""
+
+import os
+import sys
+
+import dj_database_url
+import psycopg2
+import redis
+from psycopg2 import sql
+
+
+def check_postgres(url: str) -> None:
+    config = dj_database_url.parse(url)
+    if config["ENGINE"] != "django.db.backends.postgresql":
+        sys.exit(f"DATABASE_URL must point at PostgreSQL in CI, got engine {config['ENGINE']}")
+    params = {"host": config["HOST"] or None, "port": config["PORT"] or None,
+              "user": config["USER"] or None, "password": config["PASSWORD"] or None, "connect_timeout": 5}
+    try:
+        connection = psycopg2.connect(dbname="postgres", **params)
+    except psycopg2.OperationalError as error:
+        sys.exit(f"PostgreSQL is not reachable at DATABASE_URL ({config['HOST']}:{config['PORT']}): {error}")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
+            print(f"created database {config['NAME']}")
+    connection.close()
+    print(f"PostgreSQL OK at {config['HOST']}:{config['PORT']}")
+
+
+def check_redis(url: str) -> None:
+    if not url.startswith(("redis://", "rediss://")):
+        sys.exit(f"CELERY_BROKER_URL must point at Redis in CI, got {url.split('://')[0]}://")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except redis.RedisError as error:
+        sys.exit(f"Redis is not reachable at CELERY_BROKER_URL: {error}")
+    print("Redis OK")
+
+
+if __name__ == "__main__":
+    check_postgres(os.environ["DATABASE_URL"])
+    check_redis(os.environ["CELERY_BROKER_URL"])
