@@ -130,9 +130,18 @@ STORAGES = {
 }
 
 # --- Email ----------------------------------------------------------------
+
+
+def parse_email_url(url: str) -> dict:
+    scheme = url.split("://", 1)[0]
+    if scheme not in dj_email_url.SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}; use one of {', '.join(dj_email_url.SCHEMES)}")
+    return dj_email_url.parse(url)
+
+
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 if env_str("EMAIL_URL"):
-    vars().update(env_url("EMAIL_URL", "", dj_email_url.parse))
+    vars().update(env_url("EMAIL_URL", "", parse_email_url))
 elif env_str("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = env_str("EMAIL_HOST")

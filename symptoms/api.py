@@ -44,6 +44,15 @@ class StrictBooleanField(serializers.BooleanField):
         return data
 
 
+class StrictCharField(serializers.CharField):
+    default_error_messages = {"invalid": "Must be text."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class EntrySerializer(serializers.Serializer):
     date = serializers.DateField(read_only=True)
     numbness = ScoreField()
@@ -51,7 +60,7 @@ class EntrySerializer(serializers.Serializer):
     locations = serializers.ListField(
         child=serializers.ChoiceField(choices=LOCATIONS), required=False, default=list, max_length=2
     )
-    notes = serializers.CharField(
+    notes = StrictCharField(
         required=False, default="", allow_blank=True, max_length=NOTES_MAX_LENGTH, trim_whitespace=False
     )
     updated_at = serializers.DateTimeField(read_only=True)

@@ -1,0 +1,44 @@
+"""`/`: the sign-in page, and each role's home after signing in."""
+
+import pytest
+
+from tests.factories import TEST_PASSWORD
+
+
+def test_anonymous_sees_the_sign_in_form(client, db):
+    html = client.get("/").content.decode()
+    assert 'name="username"' in html and 'name="password"' in html
+
+
+@pytest.mark.parametrize("who,home", [("patient", "/log/"), ("clinician", "/clinician/"), ("admin", "/admin/")])
+def test_signing_in_sends_each_role_home(client, clinic, who, home):
+    user = getattr(clinic, who)
+    response = client.post("/", {"username": user.username, "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response.url == home
+    assert client.get("/").url == home
+
+
+def test_wrong_password_shows_a_clear_message(client, clinic):
+    response = client.post("/", {"username": clinic.patient.username, "password": "wrong"})
+    assert response.status_code == 200
+    assert "do not match" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_next_parameter_returns_the_patient_where_they_were(client, clinic):
+    response = client.post("/?next=/history/", {"username": clinic.patient.username, "password": TEST_PASSWORD,
+                                                "next": "/history/"})
+    assert response.url == "/history/"
+
+
+def test_sign_out_ends_the_session(client, clinic):
+    client.force_login(clinic.patient)
+    client.post("/sign-out/")
+    assert client.get("/log/").status_code == 302
+
+
+def test_only_admins_reach_the_django_admin(client, clinic):
+    for who, allowed in [("admin", True), ("clinician", False), ("patient", False)]:
+        client.force_login(getattr(clinic, who))
+        response = client.get("/admin/")
+        assert (response.status_code == 200) is allowed, who

@@ -1,0 +1,75 @@
+"""Chromium, driven by Playwright's sync API, against pytest-django's live server.
+
+Playwright must never download a browser of its own: the tests use Debian's
+Chromium at /usr/bin/chromium, as CI does.
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import skip_or_fail
+from tests.factories import TEST_PASSWORD
+
+# Playwright's sync API runs an event loop in the main thread; without this, Django's
+# async-safety check refuses the ORM calls the tests make to check what was stored.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE_VIEWPORT = {"width": 390, "height": 844}
+ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_collectstatic(settings) -> None:
+    # The manifest storage needs `collectstatic`, which tests do not run; the live
+    # server serves the files from static/ directly instead.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db) -> Iterator:
+    """A fresh tab (own cookies) sized like a phone, failing fast rather than hanging."""
+    context = browser.new_context(viewport=PHONE_VIEWPORT, base_url=live_server.url)
+    context.set_default_timeout(5_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def sign_in(page, live_server, user, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the real form at `/`, with the keyboard, and wait for the user's home."""
+    page.goto(live_server.url + "/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_label("Password").press("Enter")
+    refused = page.locator(".error-summary")
+    if refused.count():
+        pytest.fail(f"sign-in refused for {user.username}: {refused.inner_text()}")
