@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,7 @@ class User(AbstractUser):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_unique_ignoring_case"),
             models.CheckConstraint(
                 condition=models.Q(role__in=[r.value for r in Role]), name="user_role_known"
             ),
@@ -78,11 +80,13 @@ class User(AbstractUser):
         return (now or timezone.now()).astimezone(self.zone).date()
 
     def save(self, *args, **kwargs) -> None:
-        # Superusers made with `createsuperuser` are clinic admins; admins use /admin/.
-        if self.is_superuser:
+        # A superuser made with `createsuperuser` is a clinic admin. After that the
+        # role decides: only admins reach /admin/, and losing the role loses access.
+        if self._state.adding and self.is_superuser:
             self.role = Role.ADMIN
-        if self.role == Role.ADMIN:
-            self.is_staff = True
+        self.is_staff = self.role == Role.ADMIN
+        if not self.is_staff:
+            self.is_superuser = False
         super().save(*args, **kwargs)
 
     def display_name(self) -> str:

@@ -53,7 +53,10 @@ def _entry_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     bad_places = [place for place in locations if place not in LOCATIONS]
     if bad_places:
         raise ValidationError({"locations": _("Choose from hands and feet.")})
-    columns = {flag: bool(values.get(flag, False)) for flag in FLAG_FIELDS}
+    not_yes_no = [flag for flag in FLAG_FIELDS if not isinstance(values.get(flag, False), bool)]
+    if not_yes_no:
+        raise ValidationError({flag: _("Must be yes or no.") for flag in not_yes_no})
+    columns = {flag: values.get(flag, False) for flag in FLAG_FIELDS}
     columns.update(
         numbness=values.get("numbness"),
         pain=values.get("pain"),

@@ -42,3 +42,20 @@ def test_only_admins_reach_the_django_admin(client, clinic):
         client.force_login(getattr(clinic, who))
         response = client.get("/admin/")
         assert (response.status_code == 200) is allowed, who
+
+
+def test_the_role_decides_admin_access(clinic):
+    admin = clinic.admin
+    admin.role = "clinician"
+    admin.save()
+    admin.refresh_from_db()
+    assert not admin.is_staff and not admin.is_superuser
+
+
+def test_usernames_are_unique_ignoring_case(clinic):
+    from django.db import IntegrityError, transaction
+
+    from tests.factories import PatientFactory
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PatientFactory(username=clinic.patient.username.upper())

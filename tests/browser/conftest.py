@@ -43,16 +43,6 @@ def browser() -> Iterator:
         chromium.close()
 
 
-@pytest.fixture(autouse=True)
-def _static_files_without_collectstatic(settings) -> None:
-    # The manifest storage needs `collectstatic`, which tests do not run; the live
-    # server serves the files from static/ directly instead.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.fixture
 def page(browser, live_server, transactional_db) -> Iterator:
     """A fresh tab (own cookies) sized like a phone, failing fast rather than hanging."""

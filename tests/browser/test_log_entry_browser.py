@@ -6,11 +6,7 @@ from symptoms.models import SymptomEntry
 from tests.browser.conftest import ARTIFACTS_DIR, sign_in
 from tests.factories import EntryFactory, PatientFactory
 
-pytestmark = [
-    pytest.mark.browser,
-    # WhiteNoise notes that collectstatic has not run; the live server serves static/ itself.
-    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
-]
+pytestmark = pytest.mark.browser
 
 MIN_TARGET_PX = 44
 SUBMIT = ".entry-form button[type=submit]"

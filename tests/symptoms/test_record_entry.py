@@ -135,3 +135,11 @@ def test_database_refuses_a_second_entry_for_the_same_day(patient):
     EntryFactory(patient=patient)
     with pytest.raises(IntegrityError), transaction.atomic():
         SymptomEntry.objects.create(patient=patient, date=patient.local_today(), numbness=1, pain=1, hands=True)
+
+
+@pytest.mark.parametrize("flag", ["fell", "balance_problems"])
+def test_yes_no_answers_must_be_booleans(patient, flag):
+    with pytest.raises(ValidationError) as error:
+        services.record_entry(patient, patient.local_today(), {**GOOD, flag: "false"})
+    assert flag in error.value.message_dict
+    assert not SymptomEntry.objects.exists()

@@ -1,0 +1,42 @@
+"""`manage.py seed_demo`: create the demo clinic once and print its logins.
+
+Running it again changes nothing; it only prints the logins.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from symptoms.demo import DEMO_ADMIN, DemoPerson, demo_people, missing_demo_accounts, seed_demo_clinic
+
+COLUMNS = ("username", "password", "role", "about")
+
+
+class Command(BaseCommand):
+    help = "Create a demo clinic (an admin, two clinicians, twelve patients with months of entries); print its logins."
+
+    def handle(self, *args, **options) -> None:
+        try:
+            created = seed_demo_clinic()
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+            raise CommandError(f"Could not create the demo clinic; nothing was saved: {problem}") from None
+        if created:
+            self.stdout.write(self.style.SUCCESS("Created the demo clinic."))
+        else:
+            self.stdout.write(f"Demo data already present (user {DEMO_ADMIN!r} exists): nothing was changed.")
+            missing = missing_demo_accounts()
+            if missing:
+                self.stdout.write(self.style.WARNING(f"These demo accounts do not exist: {', '.join(missing)}"))
+        self.stdout.write(login_table(demo_people()))
+        self.stdout.write(f"Sign in at {settings.SITE_URL}/")
+
+
+def login_table(people: tuple[DemoPerson, ...]) -> str:
+    """The demo logins as aligned plain-text columns, one person a row."""
+    rows = [COLUMNS] + [(p.username, p.password, str(p.role), p.description) for p in people]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS) - 1)]
+    return "\n".join(
+        "  ".join([*(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True)), row[-1]])
+        for row in rows
+    )
