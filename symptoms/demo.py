@@ -68,13 +68,15 @@ class Story:
     places: tuple[str, ...] = ("hands", "feet")
     fixed_scores: Mapping[int, int] = field(default_factory=dict)
     always_logged: frozenset[int] = frozenset()
+    today_open: bool = False  # leave today unlogged, so a demo visitor meets the empty form
     flags: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
     event_notes: Mapping[int, tuple[str, str]] = field(default_factory=dict)  # (English, Traditional Chinese)
 
     @property
     def description(self) -> str:
         """The story in one line, led by the status and urgent signals it should produce today."""
-        return f"[{' + '.join((self.status, *self.urgent))}] {self.summary}"
+        open_today = " Today is not logged yet: try logging it." if self.today_open else ""
+        return f"[{' + '.join((self.status, *self.urgent))}] {self.summary}{open_today}"
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ DIP_DAYS_AGO = 10  # HOVER[10 % 7] is a 5: a 2 there leaves each week containing
 
 IMPROVING = Story(
     "improving", "Steadily improving since treatment ended: from about 7/10 four months ago to about 1/10 now.",
-    "ok", line(7.0, 1.0),
+    "ok", line(7.0, 1.0), today_open=True,
     event_notes={40: ("Buttons are easier this week.", "這週扣扣子比較容易了。")},
 )
 WORSENING = Story(
@@ -182,7 +184,7 @@ STOPPED = Story(
 )
 RECOVERED = Story(
     "recovered", "Recovered: finished treatment months ago; now mostly 0–2/10, some days nothing at all.",
-    "ok", phases({79: steady(1), DIARY_DAYS: line(4.0, 1.0, last=80)}),
+    "ok", phases({79: steady(1), DIARY_DAYS: line(4.0, 1.0, last=80)}), today_open=True,
 )
 NEW = Story(
     "new", "Newly enrolled 10 days ago; mild symptoms (about 2/10).",
@@ -283,7 +285,8 @@ def logged_days(story: Story, today: date, rng: random.Random) -> list[int]:
         return sparse_days(story.diary_days, rng)
     logged: list[int] = []
     skipped: list[int] = []
-    for days_ago in range(story.diary_days - 1, story.silent_days - 1, -1):
+    first_logged = 1 if story.today_open else story.silent_days
+    for days_ago in range(story.diary_days - 1, max(story.silent_days, first_logged) - 1, -1):
         weekend = (today - timedelta(days=days_ago)).weekday() >= 5
         may_skip = (story.logging == "regular" and days_ago not in story.always_logged
                     and days_ago != story.diary_days - 1 and sum(n <= days_ago + 6 for n in skipped) < 2)

@@ -258,3 +258,14 @@ def test_a_story_diary_is_the_same_every_time_for_the_same_day():
 
 def usernames() -> list[str]:
     return list(User.objects.filter(role=Role.PATIENT).values_list("username", flat=True))
+
+
+def test_a_demo_visitor_can_log_today_for_the_patients_left_open(db):
+    from symptoms.demo import demo_people
+
+    call_command("seed_demo", stdout=StringIO())
+    open_today = [p.username for p in demo_people() if "not logged yet" in p.description]
+    assert open_today, "at least one demo patient should have today free to log"
+    for username in open_today:
+        patient = User.objects.get(username=username)
+        assert not SymptomEntry.objects.filter(patient=patient, date=patient.local_today()).exists()
