@@ -1,6 +1,7 @@
 """Fail loudly unless PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL) answer.
 
-Creates the database named in DATABASE_URL when the server has none by that name.
+Recreates the database named in DATABASE_URL empty, so `migrate` is checked from scratch
+every run whatever earlier runs left on the machine.
 """
 
 import os
@@ -23,12 +24,12 @@ def check_postgres(url: str) -> None:
     except psycopg2.OperationalError as error:
         sys.exit(f"PostgreSQL is not reachable at DATABASE_URL ({config['HOST']}:{config['PORT']}): {error}")
     connection.autocommit = True
+    name = sql.Identifier(config["NAME"])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-            print(f"created database {config['NAME']}")
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(name))
     connection.close()
+    print(f"created an empty database {config['NAME']}")
     print(f"PostgreSQL OK at {config['HOST']}:{config['PORT']}")
 
 

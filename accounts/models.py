@@ -4,7 +4,7 @@ import zoneinfo
 from datetime import date, datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -26,6 +26,12 @@ class Role(models.TextChoices):
     PATIENT = "patient", _("Patient")
     CLINICIAN = "clinician", _("Clinician")
     ADMIN = "admin", _("Admin")
+
+
+class ClinicUserManager(UserManager):
+    def get_by_natural_key(self, username: str):
+        # Usernames are unique ignoring case, so "Nurse.Chen" signs in as nurse.chen.
+        return self.get(username__iexact=username)
 
 
 class User(AbstractUser):
@@ -51,6 +57,8 @@ class User(AbstractUser):
         blank=True,
         verbose_name=_("care team"),
     )
+
+    objects = ClinicUserManager()
 
     class Meta:
         constraints = [
@@ -81,12 +89,10 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs) -> None:
         # A superuser made with `createsuperuser` is a clinic admin. After that the
-        # role decides: only admins reach /admin/, and losing the role loses access.
+        # role decides: admins run the clinic in /admin/; losing the role loses access.
         if self._state.adding and self.is_superuser:
             self.role = Role.ADMIN
-        self.is_staff = self.role == Role.ADMIN
-        if not self.is_staff:
-            self.is_superuser = False
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)
 
     def display_name(self) -> str:

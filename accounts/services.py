@@ -45,8 +45,6 @@ def create_account(
             except ValidationError as error:
                 raise ValidationError({"password": error.messages}) from None
         user.set_password(password)
-    if role == Role.ADMIN:
-        user.is_superuser = True
     user.save()
     add_to_care_team(user, clinician_usernames)
     return user
@@ -54,7 +52,7 @@ def create_account(
 
 def add_to_care_team(patient: User, clinician_usernames: Iterable[str]) -> None:
     for name in clinician_usernames:
-        clinician = User.objects.filter(username=name, role=Role.CLINICIAN).first()
+        clinician = User.objects.filter(username__iexact=name, role=Role.CLINICIAN).first()
         if clinician is None:
             raise ValidationError({"clinician": _("No clinician named %(name)s.") % {"name": name}})
         CareTeamMember.objects.get_or_create(patient=patient, clinician=clinician)

@@ -1,8 +1,10 @@
 """API v1 for the patient's own diary: list, and create/replace/read/delete one day."""
 
+import re
 from datetime import date
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
@@ -15,7 +17,7 @@ from symptoms.models import FLAG_FIELDS, LOCATIONS, NOTES_MAX_LENGTH, SCORE_MAX,
 
 
 class IsPatient(permissions.BasePermission):
-    message = "Only patients keep a symptom diary."
+    message = _("Only patients keep a symptom diary.")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and request.user.role == "patient")
@@ -24,7 +26,7 @@ class IsPatient(permissions.BasePermission):
 class ScoreField(serializers.IntegerField):
     """A 0–10 score sent as a JSON number; "5", 5.5 and true are refused."""
 
-    default_error_messages = {"invalid": "Must be a whole number from 0 to 10."}
+    default_error_messages = {"invalid": _("Must be a whole number from 0 to 10.")}
 
     def __init__(self, **kwargs):
         super().__init__(min_value=SCORE_MIN, max_value=SCORE_MAX, **kwargs)
@@ -36,7 +38,7 @@ class ScoreField(serializers.IntegerField):
 
 
 class StrictBooleanField(serializers.BooleanField):
-    default_error_messages = {"invalid": "Must be true or false."}
+    default_error_messages = {"invalid": _("Must be true or false.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, bool):
@@ -45,7 +47,7 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": "Must be text."}
+    default_error_messages = {"invalid": _("Must be text.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -76,17 +78,23 @@ class EntrySerializer(serializers.Serializer):
             allowed = set(self.fields) - {"updated_at"}
             unknown = sorted(set(data) - allowed)
             if unknown:
-                raise ValidationError({name: ["Unknown field."] for name in unknown})
+                raise ValidationError({name: [_("Unknown field.")] for name in unknown})
         return super().to_internal_value(data)
 
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def parse_day(value: str | None, field: str) -> date | None:
+    """Only `YYYY-MM-DD`: Python also reads `20261119` and `2026-W47-4`, a client's likely mistakes."""
     if value in (None, ""):
         return None
     try:
+        if not ISO_DAY.fullmatch(value):
+            raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationError({field: ["Use a date in the form YYYY-MM-DD."]}) from None
+        raise ValidationError({field: [_("Use a date in the form YYYY-MM-DD.")]}) from None
 
 
 class EntryListView(APIView):
@@ -104,7 +112,7 @@ class EntryListView(APIView):
         first = parse_day(request.query_params.get("from"), "from")
         last = parse_day(request.query_params.get("to"), "to")
         if first and last and first > last:
-            raise ValidationError({"from": ["Must not be after 'to'."]})
+            raise ValidationError({"from": [_("Must not be after 'to'.")]})
         entries = services.patient_entries(request.user, first, last)
         return Response(EntrySerializer(entries, many=True).data)
 
@@ -129,7 +137,7 @@ class EntryDayView(APIView):
         the_day = self._day(day)
         if isinstance(request.data, dict) and "date" in request.data \
                 and request.data["date"] != the_day.isoformat():
-            raise ValidationError({"date": ["Does not match the date in the URL."]})
+            raise ValidationError({"date": [_("Does not match the date in the URL.")]})
         serializer = EntrySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         recorded = services.record_entry(request.user, the_day, serializer.validated_data)

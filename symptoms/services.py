@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -53,9 +53,14 @@ def _entry_columns(values: Mapping[str, Any]) -> dict[str, Any]:
     bad_places = [place for place in locations if place not in LOCATIONS]
     if bad_places:
         raise ValidationError({"locations": _("Choose from hands and feet.")})
-    not_yes_no = [flag for flag in FLAG_FIELDS if not isinstance(values.get(flag, False), bool)]
-    if not_yes_no:
-        raise ValidationError({flag: _("Must be yes or no.") for flag in not_yes_no})
+    errors = {name: _("Must be a whole number from 0 to 10.") for name in ("numbness", "pain")
+              if not _is_whole_number(values.get(name))}
+    errors.update({flag: _("Must be true or false.") for flag in FLAG_FIELDS
+                   if not isinstance(values.get(flag, False), bool)})
+    if not isinstance(values.get("notes") or "", str):
+        errors["notes"] = _("Must be text.")
+    if errors:
+        raise ValidationError(errors)
     columns = {flag: values.get(flag, False) for flag in FLAG_FIELDS}
     columns.update(
         numbness=values.get("numbness"),
@@ -65,6 +70,10 @@ def _entry_columns(values: Mapping[str, Any]) -> dict[str, Any]:
         feet="feet" in locations,
     )
     return columns
+
+
+def _is_whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _validate_entry(patient: User, day: date, columns: dict[str, Any]) -> None:
@@ -105,6 +114,25 @@ def delete_entry(patient: User, day: date, *, now: datetime | None = None) -> bo
     with transaction.atomic():
         deleted, _rows = SymptomEntry.objects.filter(patient=patient, date=day).delete()
     return deleted > 0
+
+
+def entry_for_day(patient: User, day: date) -> SymptomEntry | None:
+    return SymptomEntry.objects.filter(patient=patient, date=day).first()
+
+
+def recent_days(patient: User, now: datetime | None = None) -> list[dict]:
+    """The days a patient may still log, newest first, and whether each is logged."""
+    first, today = editable_days(patient, now)
+    logged = set(patient_entries(patient, first, today).values_list("date", flat=True))
+    days = [today - timedelta(days=offset) for offset in range((today - first).days + 1)]
+    return [{"day": day, "logged": day in logged, "is_today": day == today} for day in days]
+
+
+def care_team_patients(clinician: User) -> QuerySet:
+    """A clinician's own patients (and no one else's) with the day each last logged."""
+    return clinician.patients.annotate(last_entry=Max("symptom_entries__date")).order_by(
+        "last_name", "first_name", "username"
+    )
 
 
 def patient_entries(patient: User, first: date | None = None, last: date | None = None) -> QuerySet:

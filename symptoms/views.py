@@ -1,8 +1,7 @@
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Max
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,13 +9,6 @@ from django.utils.translation import gettext as _
 from symptoms import services
 from symptoms.access import clinician_required, patient_required
 from symptoms.forms import EntryForm
-from symptoms.models import SymptomEntry
-
-
-def _recent_days(patient, logged: set[date]) -> list[dict]:
-    first, today = services.editable_days(patient)
-    days = [today - timedelta(days=offset) for offset in range((today - first).days + 1)]
-    return [{"day": day, "logged": day in logged, "is_today": day == today} for day in days]
 
 
 @patient_required
@@ -24,7 +16,7 @@ def log_entry(request, day: date | None = None):
     """Today's entry (or a backfill day): eleven score buttons, flags, notes."""
     patient = request.user
     day = day or patient.local_today()
-    existing = SymptomEntry.objects.filter(patient=patient, date=day).first()
+    existing = services.entry_for_day(patient, day)
     bound_data = request.POST if request.method == "POST" else None
     form = EntryForm(bound_data, initial=EntryForm.initial_from(existing))
     day_error = None
@@ -47,10 +39,9 @@ def log_entry(request, day: date | None = None):
                 messages.success(request, _("Saved your entry for %(day)s.") % {"day": day.isoformat()})
                 return redirect(_log_url(patient, day))
         status = 400
-    logged = set(services.patient_entries(patient, *services.editable_days(patient)).values_list("date", flat=True))
     context = {
         "form": form, "day": day, "existing": existing, "day_error": day_error,
-        "recent_days": _recent_days(patient, logged),
+        "recent_days": services.recent_days(patient),
     }
     return render(request, "symptoms/log.html", context, status=status)
 
@@ -72,8 +63,5 @@ def history(request):
 @clinician_required
 def clinician_home(request):
     """The clinician's own patients and when each last logged."""
-    patients = (
-        request.user.patients.annotate(last_entry=Max("symptom_entries__date"))
-        .order_by("last_name", "first_name", "username")
-    )
+    patients = services.care_team_patients(request.user)
     return render(request, "symptoms/clinician_home.html", {"patients": patients})

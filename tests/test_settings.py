@@ -23,6 +23,7 @@ def start_django(**env: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("name,value", [
     ("SYMPTOM_BACKFILL_DAYS", "seven"), ("SYMPTOM_BACKFILL_DAYS", "-1"), ("DJANGO_DEBUG", "perhaps"),
     ("DATABASE_URL", "nosuchdb://x"), ("TIME_ZONE", "Moon/Base"), ("EMAIL_URL", "carrier-pigeon://x"),
+    ("CELERY_BROKER_URL", "bogus"), ("SITE_URL", "cipn.example.org"),
 ])
 def test_bad_value_stops_start_up_naming_the_variable(name, value):
     result = start_django(**{name: value})

@@ -33,6 +33,11 @@ def test_patient_with_care_team_zone_and_language(clinic):
     assert "Created patient mei" in out
 
 
+def test_clinician_names_match_ignoring_case(clinic):
+    adduser("lee", "--role", "patient", "--clinician", clinic.clinician.username.upper())
+    assert list(User.objects.get(username="lee").care_team.all()) == [clinic.clinician]
+
+
 def test_patient_time_zone_defaults_to_the_clinics(db, settings):
     adduser("sam", "--role", "patient")
     assert User.objects.get(username="sam").time_zone == settings.TIME_ZONE

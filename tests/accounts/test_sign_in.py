@@ -59,3 +59,21 @@ def test_usernames_are_unique_ignoring_case(clinic):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         PatientFactory(username=clinic.patient.username.upper())
+
+
+def test_usernames_sign_in_ignoring_case(client, clinic):
+    response = client.post("/", {"username": clinic.patient.username.upper(), "password": TEST_PASSWORD})
+    assert response.status_code == 302 and response.url == "/log/"
+
+
+def test_making_someone_an_admin_gives_full_admin_rights(clinic):
+    clinician = clinic.clinician
+    clinician.role = "admin"
+    clinician.save()
+    clinician.refresh_from_db()
+    assert clinician.is_staff and clinician.is_superuser
+
+
+def test_api_tokens_are_not_readable_in_the_admin(client, clinic):
+    client.force_login(clinic.admin)
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 404

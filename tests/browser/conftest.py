@@ -13,10 +13,6 @@ import pytest
 from tests.conftest import skip_or_fail
 from tests.factories import TEST_PASSWORD
 
-# Playwright's sync API runs an event loop in the main thread; without this, Django's
-# async-safety check refuses the ORM calls the tests make to check what was stored.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,10 +33,16 @@ def browser() -> Iterator:
         skip_or_fail(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    # Playwright's sync API runs an event loop in the main thread while the browser is
+    # open; Django's async-safety check would refuse the tests' ORM calls meanwhile.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            yield chromium
+            chromium.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

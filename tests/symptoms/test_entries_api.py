@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from rest_framework.test import APIClient
 
 from symptoms.models import SymptomEntry
 from tests.conftest import api_as
@@ -118,7 +119,7 @@ def test_another_patients_entry_is_404_and_untouched(clinic):
     assert client.delete(url(theirs.date)).status_code == 404
     assert client.get("/api/v1/entries/").json() == []
     # Writing "their" day only ever creates the caller's own entry.
-    client.put(url(theirs.date), BODY, format="json")
+    assert client.put(url(theirs.date), BODY, format="json").status_code == 201
     theirs.refresh_from_db()
     assert (theirs.numbness, theirs.pain) == (9, 9)
     assert SymptomEntry.objects.filter(patient=clinic.other_patient).count() == 1
@@ -158,8 +159,6 @@ def test_token_with_wrong_password_is_400_and_gives_no_token(api_client, clinic)
 
 
 def test_session_writes_need_csrf(clinic):
-    from rest_framework.test import APIClient
-
     client = APIClient(enforce_csrf_checks=True)
     client.login(username=clinic.patient.username, password=TEST_PASSWORD)
     assert client.put(url(clinic.patient.local_today()), BODY, format="json").status_code == 403
@@ -174,3 +173,54 @@ def test_schema_and_docs_are_served_without_a_cdn(client, db):
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
+
+
+@pytest.mark.parametrize("form", ["compact", "week"])
+def test_only_yyyy_mm_dd_names_a_day(clinic, form):
+    # Python would read 20261119 or 2026-W47-4 as a date: a client's slip must not touch a real day.
+    entry = EntryFactory(patient=clinic.patient, date=clinic.patient.local_today() - timedelta(days=1), numbness=7)
+    year, week, weekday = entry.date.isocalendar()
+    other_spelling = entry.date.strftime("%Y%m%d") if form == "compact" else f"{year}-W{week:02d}-{weekday}"
+    client = api_as(clinic.patient)
+    assert client.put(url(other_spelling), BODY, format="json").status_code == 400
+    assert client.delete(url(other_spelling)).status_code == 400
+    assert client.get("/api/v1/entries/", {"from": other_spelling}).status_code == 400
+    entry.refresh_from_db()
+    assert entry.numbness == 7
+
+
+def test_deeply_nested_json_is_400_not_500(clinic):
+    body = '{"numbness": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    client = api_as(clinic.patient)
+    response = client.generic("PUT", url(clinic.patient.local_today()), body, content_type="application/json")
+    assert response.status_code == 400
+    anonymous = APIClient().generic("POST", "/api/v1/auth/token/", "[" * 100_000 + "]" * 100_000,
+                                    content_type="application/json")
+    assert anonymous.status_code == 400
+
+
+def test_oversized_body_is_a_json_400(clinic, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = {**BODY, "notes": "x" * 20_000}
+    response = api_as(clinic.patient).put(url(clinic.patient.local_today()), body, format="json")
+    assert response.status_code == 400 and "too large" in response.json()["detail"]
+
+
+def test_unknown_api_path_is_a_json_404(clinic):
+    response = api_as(clinic.patient).get("/api/v1/no-such-thing/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+
+
+def test_anonymous_cannot_read_one_entry(api_client, clinic):
+    entry = EntryFactory(patient=clinic.patient)
+    assert api_client.get(url(entry.date)).status_code == 401
+
+
+def test_repeated_wrong_passwords_are_throttled(api_client, clinic, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    statuses = [api_client.post("/api/v1/auth/token/", {"username": clinic.patient.username, "password": "guess"},
+                                format="json").status_code for _attempt in range(11)]
+    cache.clear()
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429

@@ -19,9 +19,9 @@ FUNCTIONAL = ("dropped_objects", "balance_problems", "fine_motor_difficulty")
 
 
 @pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    # The demo's fifteen accounts would otherwise spend seconds on key stretching in every test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo_mode(settings):
+    # seed_demo only runs with DEBUG on, as in `make run`.
+    settings.DEBUG = True
 
 
 def seed_demo() -> str:
@@ -263,9 +263,18 @@ def usernames() -> list[str]:
 def test_a_demo_visitor_can_log_today_for_the_patients_left_open(db):
     from symptoms.demo import demo_people
 
-    call_command("seed_demo", stdout=StringIO())
+    seed_demo()
     open_today = [p.username for p in demo_people() if "not logged yet" in p.description]
     assert open_today, "at least one demo patient should have today free to log"
     for username in open_today:
         patient = User.objects.get(username=username)
         assert not SymptomEntry.objects.filter(patient=patient, date=patient.local_today()).exists()
+
+
+def test_refuses_to_create_public_passwords_without_debug(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not User.objects.exists()
+    call_command("seed_demo", "--allow-without-debug", stdout=StringIO())
+    assert User.objects.filter(username="admin").exists()

@@ -15,7 +15,18 @@ COLUMNS = ("username", "password", "role", "about")
 class Command(BaseCommand):
     help = "Create a demo clinic (an admin, two clinicians, twelve patients with months of entries); print its logins."
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--allow-without-debug", action="store_true",
+            help="Seed even though DJANGO_DEBUG is off. The demo passwords are public: never on a real clinic.",
+        )
+
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG and not options["allow_without_debug"]:
+            raise CommandError(
+                "seed_demo creates accounts with publicly known passwords, so it only runs with DJANGO_DEBUG on "
+                "(as in `make run`). Pass --allow-without-debug if this really is a throwaway demo."
+            )
         try:
             created = seed_demo_clinic()
         except ValidationError as error:
