@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from cipn_tracker.env import env_bool, env_int, env_list, env_str, env_url
@@ -231,6 +232,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "cipn_tracker.celery.heartbeat", "schedule": 60.0},
+    # Hourly, so each patient is re-assessed soon after their own midnight, whatever their zone.
+    "re-evaluate patients whose day has turned": {
+        "task": "symptoms.evaluate_due_patients", "schedule": crontab(minute=5),
+    },
+    # Nightly, everyone: catches a policy change made while the queue was unreachable.
+    "re-evaluate every patient": {"task": "symptoms.evaluate_all_patients", "schedule": crontab(hour=2, minute=35)},
 }
 
 # --- Logging: no health details, ever; only operational events. -----------

@@ -12,8 +12,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from symptoms import services
+from symptoms import evaluation, rules, services
 from symptoms.models import FLAG_FIELDS, LOCATIONS, NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN
+from symptoms.presenting import reasons_text
 
 
 class IsPatient(permissions.BasePermission):
@@ -150,3 +151,51 @@ class EntryDayView(APIView):
         if not services.delete_entry(request.user, self._day(day)):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AssessmentSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    status = serializers.ChoiceField(choices=rules.STATUSES)
+    weekly_average = serializers.FloatField(allow_null=True, help_text="2 decimals; null when too few days logged")
+    previous_weekly_average = serializers.FloatField(allow_null=True)
+    days_logged = serializers.IntegerField()
+    threshold = serializers.FloatField()
+    streak_days = serializers.IntegerField()
+    streak_start = serializers.DateField(allow_null=True)
+    urgent = serializers.ListField(child=serializers.ChoiceField(choices=rules.URGENT_SIGNALS))
+    functional_impact = serializers.ChoiceField(choices=(rules.NO_IMPACT, rules.INSTRUMENTAL, rules.SELF_CARE))
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+def assessment_json(values: dict) -> dict:
+    """Stored-status values as the API's assessment: averages as numbers, reasons as sentences."""
+    def number(value):
+        return None if value is None else float(value)
+
+    return {
+        **{name: values[name] for name in ("as_of", "status", "days_logged", "streak_days", "streak_start",
+                                            "urgent", "functional_impact")},
+        "weekly_average": number(values["weekly_average"]),
+        "previous_weekly_average": number(values["previous_weekly_average"]),
+        "threshold": number(values["threshold"]),
+        "reasons": reasons_text(values["reasons"]),
+    }
+
+
+class AssessmentView(APIView):
+    permission_classes = [IsPatient]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="day assessed; default today")],
+        responses=AssessmentSerializer,
+    )
+    def get(self, request):
+        """Your assessment on a day: status, averages, streak, urgent signals, functional impact, reasons."""
+        patient = request.user
+        as_of = parse_day(request.query_params.get("as_of"), "as_of") or patient.local_today()
+        if as_of > patient.local_today():
+            raise ValidationError({"as_of": [_("Must not be in the future.")]})
+        assessment = evaluation.assess_patient(patient, as_of)
+        last = services.patient_entries(patient, last=as_of).values_list("date", flat=True).first()
+        data = assessment_json(evaluation.status_values(assessment, last))
+        return Response(AssessmentSerializer(data).data)

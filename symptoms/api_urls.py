@@ -5,4 +5,5 @@ from symptoms import api
 urlpatterns = [
     path("entries/", api.EntryListView.as_view(), name="api-entries"),
     path("entries/<str:day>/", api.EntryDayView.as_view(), name="api-entry-day"),
+    path("assessment/", api.AssessmentView.as_view(), name="api-assessment"),
 ]

@@ -1,5 +1,7 @@
 """The daily symptom entry: one per patient per calendar day (patient's zone)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
@@ -81,3 +83,180 @@ class SymptomEntry(models.Model):
     @property
     def day_score(self) -> int:
         return max(self.numbness, self.pain)
+
+
+# --- Referral policy --------------------------------------------------------
+
+THRESHOLD_MIN, THRESHOLD_MAX = Decimal("4.00"), Decimal("5.00")
+
+
+def threshold_field(**kwargs) -> models.DecimalField:
+    return models.DecimalField(
+        _("threshold"), max_digits=3, decimal_places=2,
+        validators=[MinValueValidator(THRESHOLD_MIN, _("The threshold must be between 4.0 and 5.0.")),
+                    MaxValueValidator(THRESHOLD_MAX, _("The threshold must be between 4.0 and 5.0."))],
+        help_text=_("A 7-day average strictly above this counts as above threshold (4.0 to 5.0)."),
+        **kwargs,
+    )
+
+
+def threshold_in_range(field: str) -> Q:
+    return Q(**{f"{field}__gte": THRESHOLD_MIN, f"{field}__lte": THRESHOLD_MAX})
+
+
+class ClinicPolicy(models.Model):
+    """The clinic's referral policy; there is exactly one (edited in the admin)."""
+
+    threshold = threshold_field(default=Decimal("4.00"))
+    min_days_per_week = models.PositiveSmallIntegerField(
+        _("minimum days logged per week"), default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+        help_text=_("A 7-day average counts only when at least this many of the 7 days are logged (1 to 7)."),
+    )
+    persist_days = models.PositiveSmallIntegerField(
+        _("days above threshold before referral"), default=14,
+        validators=[MinValueValidator(7), MaxValueValidator(42)],
+        help_text=_("Days in a row above threshold after which professional evaluation is recommended (7 to 42)."),
+    )
+    functional_days = models.PositiveSmallIntegerField(
+        _("days with daily-life difficulty for 'watch'"), default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+        help_text=_("Days in the last 7 with dropped objects, balance or fine-motor trouble (1 to 7)."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("clinic referral policy")
+        verbose_name_plural = _("clinic referral policy")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="clinic_policy_singleton"),
+            models.CheckConstraint(condition=threshold_in_range("threshold"), name="clinic_policy_threshold_4_5"),
+            models.CheckConstraint(condition=Q(min_days_per_week__gte=1, min_days_per_week__lte=7),
+                                   name="clinic_policy_min_days_1_7"),
+            models.CheckConstraint(condition=Q(persist_days__gte=7, persist_days__lte=42),
+                                   name="clinic_policy_persist_days_7_42"),
+            models.CheckConstraint(condition=Q(functional_days__gte=1, functional_days__lte=7),
+                                   name="clinic_policy_functional_days_1_7"),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Clinic referral policy"))
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "ClinicPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class PatientThreshold(models.Model):
+    """A clinician's patient-specific threshold, replacing the clinic's for this patient."""
+
+    patient = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="own_threshold"
+    )
+    threshold = threshold_field()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("patient-specific threshold")
+        constraints = [
+            models.CheckConstraint(condition=threshold_in_range("threshold"), name="patient_threshold_4_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"threshold {self.threshold}"
+
+
+# --- Current status and alerts -----------------------------------------------
+
+class Status(models.TextChoices):
+    REFER = "refer", _("Professional evaluation recommended")
+    WATCH = "watch", _("Watch")
+    INSUFFICIENT_DATA = "insufficient_data", _("Not enough entries")
+    OK = "ok", _("OK")
+
+
+class FunctionalImpact(models.TextChoices):
+    NONE = "none", _("No effect on daily activities logged")
+    INSTRUMENTAL = "instrumental", _("Limits everyday tasks (estimate)")
+    SELF_CARE = "self_care", _("Limits self-care or safety (estimate)")
+
+
+class PatientStatus(models.Model):
+    """The latest assessment of each patient, kept current so a dashboard never recomputes it."""
+
+    patient = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="current_status"
+    )
+    as_of = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    weekly_average = models.DecimalField(max_digits=4, decimal_places=2, null=True)
+    previous_weekly_average = models.DecimalField(max_digits=4, decimal_places=2, null=True)
+    days_logged = models.PositiveSmallIntegerField()
+    threshold = models.DecimalField(max_digits=3, decimal_places=2)
+    streak_days = models.PositiveIntegerField()
+    streak_start = models.DateField(null=True)
+    urgent = models.JSONField(default=list)
+    functional_impact = models.CharField(max_length=16, choices=FunctionalImpact.choices)
+    reasons = models.JSONField(default=list)  # [{"code", "message", "params"}], translated when shown
+    last_entry_date = models.DateField(null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("patient status")
+        verbose_name_plural = _("patient statuses")
+
+    def __str__(self) -> str:
+        return f"status of patient {self.patient_id}"
+
+
+class AlertKind(models.TextChoices):
+    REFER = "refer", _("Referral recommended")
+    FALL = "fall", _("Fall")
+    SEVERE_SCORE = "severe_score", _("Severe symptoms")
+    WORSENING = "worsening", _("Rapid worsening")
+
+
+class Alert(models.Model):
+    """Something a care team should look at; at most one open alert per patient and kind.
+
+    Urgent alerts (fall, severe score, worsening) close when a clinician acknowledges
+    them; a `refer` alert stays open until the 7-day average has been at or below
+    threshold for 7 days. `signal_days` are the days whose signals the alert carries.
+    """
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    signal_days = models.JSONField(default=list)
+    last_signal_day = models.DateField()
+    opened_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(blank=True, default="", validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["patient", "kind", "last_signal_day"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "kind"], condition=Q(resolved_at__isnull=True),
+                name="alert_one_open_per_patient_and_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} alert {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -4,19 +4,34 @@ Views and API endpoints parse input and call one function here; the rules for
 which days may be changed live here and nowhere else.
 """
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
-from symptoms.models import FLAG_FIELDS, LOCATIONS, SymptomEntry
+from accounts.models import Role, User
+from symptoms import evaluation
+from symptoms.models import (
+    FLAG_FIELDS,
+    LOCATIONS,
+    NOTES_MAX_LENGTH,
+    Alert,
+    AlertKind,
+    PatientStatus,
+    PatientThreshold,
+    SymptomEntry,
+)
+
+logger = logging.getLogger(__name__)
 
 ENTRY_FIELDS = ("numbness", "pain", "locations", *FLAG_FIELDS, "notes")
 
@@ -99,9 +114,11 @@ def record_entry(patient: User, day: date, values: Mapping[str, Any], *,
     columns = _entry_columns(values)
     _validate_entry(patient, day, columns)
     with transaction.atomic():
+        _lock_patient(patient)
         entry, created = SymptomEntry.objects.update_or_create(
             patient=patient, date=day, defaults=columns
         )
+        evaluation.evaluate_patient(patient, now=now)
     return RecordedEntry(entry=entry, created=created)
 
 
@@ -112,8 +129,16 @@ def delete_entry(patient: User, day: date, *, now: datetime | None = None) -> bo
     """
     check_day_is_editable(patient, day, now)
     with transaction.atomic():
+        _lock_patient(patient)
         deleted, _rows = SymptomEntry.objects.filter(patient=patient, date=day).delete()
+        if deleted:
+            evaluation.evaluate_patient(patient, now=now)
     return deleted > 0
+
+
+def _lock_patient(patient: User) -> None:
+    """One change to a patient's diary at a time, so their status always matches their entries."""
+    User.objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True).first()
 
 
 def entry_for_day(patient: User, day: date) -> SymptomEntry | None:
@@ -143,3 +168,86 @@ def patient_entries(patient: User, first: date | None = None, last: date | None 
     if last is not None:
         entries = entries.filter(date__lte=last)
     return entries.order_by("-date")
+
+
+def acknowledge_alert(clinician: User, alert_id: int, note: str = "", now: datetime | None = None) -> Alert:
+    """A clinician on the patient's care team acknowledges an alert, optionally with a note.
+
+    Who and when are kept. An urgent alert (fall, severe score, worsening) is closed by
+    it; a referral alert stays open until the patient's average settles. Raises
+    Alert.DoesNotExist for an alert outside the clinician's own patients.
+    """
+    if len(note) > NOTES_MAX_LENGTH:
+        raise ValidationError({"note": _("Keep the note under %(n)d characters.") % {"n": NOTES_MAX_LENGTH}})
+    now = now or timezone.now()
+    with transaction.atomic():
+        alert = Alert.objects.select_for_update().get(pk=alert_id, patient__care_team_memberships__clinician=clinician)
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at, alert.acknowledged_by = now, clinician
+        if note:
+            alert.note = note
+        if alert.kind != AlertKind.REFER and alert.resolved_at is None:
+            alert.resolved_at = now
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by", "note", "resolved_at"])
+    return alert
+
+
+def visible_alerts(user: User, status: str | None = None) -> QuerySet:
+    """Alerts a user may see: a patient their own, a clinician those of their own patients."""
+    if user.is_patient:
+        alerts = Alert.objects.filter(patient=user)
+    elif user.is_clinician:
+        alerts = Alert.objects.filter(patient__care_team_memberships__clinician=user)
+    else:
+        alerts = Alert.objects.none()
+    if status == "open":
+        alerts = alerts.filter(resolved_at__isnull=True)
+    elif status == "resolved":
+        alerts = alerts.filter(resolved_at__isnull=False)
+    return alerts.select_related("patient", "acknowledged_by").order_by("-opened_at")
+
+
+def current_status_values(patient: User) -> dict:
+    """The patient's assessment for today: stored when fresh, otherwise worked out now (nothing stored)."""
+    today = patient.local_today()
+    stored = PatientStatus.objects.filter(patient=patient, as_of=today).values(*evaluation.STATUS_FIELDS).first()
+    if stored is not None:
+        return stored
+    entries = patient_entries(patient)
+    last = entries.values_list("date", flat=True).first()
+    return evaluation.status_values(evaluation.assess_patient(patient, today), last)
+
+
+def set_patient_threshold(by: User, patient: User, threshold: Decimal | str | None) -> None:
+    """Set (or with None, clear) a patient-specific threshold, 4.0 to 5.0, and re-assess the patient.
+
+    A clinician may do this only for their own patients (others raise User.DoesNotExist);
+    admins for anyone. Out-of-range or malformed values raise ValidationError on `threshold`.
+    """
+    if by.is_clinician and not by.patients.filter(pk=patient.pk).exists():
+        raise User.DoesNotExist
+    if not (by.is_clinician or by.role == Role.ADMIN):
+        raise PermissionDenied
+    with transaction.atomic():
+        _lock_patient(patient)
+        if threshold in (None, ""):
+            PatientThreshold.objects.filter(patient=patient).delete()
+        else:
+            try:
+                value = PatientThreshold._meta.get_field("threshold").clean(threshold, None)
+            except ValidationError as error:
+                raise ValidationError({"threshold": error.messages}) from None
+            PatientThreshold.objects.update_or_create(patient=patient, defaults={"threshold": value, "set_by": by})
+        evaluation.evaluate_patient(patient)
+
+
+def schedule_full_reevaluation() -> bool:
+    """Ask a worker to re-assess every patient (after a policy change). False if the broker is unreachable."""
+    from symptoms.tasks import evaluate_all_patients
+
+    try:
+        evaluate_all_patients.apply_async(retry=False)
+    except Exception:  # any broker failure: the nightly full run catches up
+        logger.warning("could not queue the full re-evaluation; the nightly run will apply the policy")
+        return False
+    return True

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from symptoms import services
 from symptoms.access import clinician_required, patient_required
 from symptoms.forms import EntryForm
+from symptoms.presenting import patient_summary
 
 
 @patient_required
@@ -42,6 +43,7 @@ def log_entry(request, day: date | None = None):
     context = {
         "form": form, "day": day, "existing": existing, "day_error": day_error,
         "recent_days": services.recent_days(patient),
+        "summary": patient_summary(services.current_status_values(patient)),
     }
     return render(request, "symptoms/log.html", context, status=status)
 
@@ -57,7 +59,9 @@ def history(request):
     """Every past entry, newest first (the chart arrives with the trends issue)."""
     first_editable, _today = services.editable_days(request.user)
     entries = services.patient_entries(request.user)
-    return render(request, "symptoms/history.html", {"entries": entries, "first_editable": first_editable})
+    summary = patient_summary(services.current_status_values(request.user))
+    return render(request, "symptoms/history.html",
+                  {"entries": entries, "first_editable": first_editable, "summary": summary})
 
 
 @clinician_required

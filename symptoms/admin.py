@@ -1,0 +1,85 @@
+import logging
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from symptoms import services
+from symptoms.models import Alert, ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
+
+logger = logging.getLogger(__name__)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Computed or clinical records: visible to admins, never edited by hand."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ClinicPolicy)
+class ClinicPolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "threshold", "min_days_per_week", "persist_days", "functional_days", "updated_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return not ClinicPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        ClinicPolicy.current()  # there is always one policy to edit
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(lambda: self._reassess_everyone(request))
+
+    def _reassess_everyone(self, request) -> None:
+        if services.schedule_full_reevaluation():
+            self.message_user(request, _("Every patient's status is being re-assessed with the new policy."))
+        else:
+            self.message_user(request, _("The task queue is unreachable: statuses follow the new policy "
+                                         "after the next nightly re-assessment."), messages.WARNING)
+
+
+@admin.register(PatientThreshold)
+class PatientThresholdAdmin(admin.ModelAdmin):
+    list_display = ["patient", "threshold", "set_by", "set_at"]
+    autocomplete_fields = ["patient"]
+    readonly_fields = ["set_by", "set_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.set_patient_threshold(request.user, obj.patient, obj.threshold)
+
+    def delete_model(self, request, obj) -> None:
+        services.set_patient_threshold(request.user, obj.patient, None)
+
+
+@admin.register(PatientStatus)
+class PatientStatusAdmin(ReadOnlyAdmin):
+    list_display = ["patient", "status", "weekly_average", "streak_days", "urgent", "as_of", "updated_at"]
+    list_filter = ["status", "functional_impact"]
+    search_fields = ["patient__username", "patient__last_name"]
+
+
+@admin.register(Alert)
+class AlertAdmin(ReadOnlyAdmin):
+    list_display = ["patient", "kind", "opened_at", "last_signal_day", "acknowledged_by", "acknowledged_at",
+                    "resolved_at"]
+    list_filter = ["kind", ("resolved_at", admin.EmptyFieldListFilter)]
+    search_fields = ["patient__username", "patient__last_name"]
+
+
+@admin.register(SymptomEntry)
+class SymptomEntryAdmin(ReadOnlyAdmin):
+    list_display = ["patient", "date", "numbness", "pain", "fell"]
+    list_filter = ["date"]
+    search_fields = ["patient__username"]
+    date_hierarchy = "date"

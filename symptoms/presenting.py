@@ -1,0 +1,54 @@
+"""Assessments in words: reasons translated into the reader's language, and what to do next."""
+
+from datetime import date
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from symptoms.models import Status
+
+DATE_PARAMS = {"since", "day"}
+
+NEXT_STEP = {
+    Status.REFER: gettext_lazy("Please contact your care team: a professional evaluation is recommended."),
+    Status.WATCH: gettext_lazy(
+        "Keep logging every day. If things get worse, or you are worried, contact your care team."
+    ),
+    Status.INSUFFICIENT_DATA: gettext_lazy("Log at least 4 days a week so your weekly average can be worked out."),
+    Status.OK: gettext_lazy("Keep logging every day so you and your care team can see how you are doing."),
+}
+URGENT_STEP = gettext_lazy("Contact your care team soon about this, today if you were hurt or feel unsafe.")
+
+
+def reason_text(reason: dict) -> str:
+    """One stored reason as a sentence in the active language, dates in the local style."""
+    params = {name: _format_param(name, value) for name, value in reason.get("params", {}).items()}
+    return _(reason["message"]) % params
+
+
+def reasons_text(reasons: list[dict]) -> list[str]:
+    return [reason_text(reason) for reason in reasons]
+
+
+def _format_param(name: str, value: object) -> object:
+    if name in DATE_PARAMS and isinstance(value, str):
+        return formats.date_format(date.fromisoformat(value), "j F Y")
+    return value
+
+
+def patient_summary(values: dict) -> dict:
+    """What the patient sees: their status in words, the reasons, and what to do next."""
+    status = Status(values["status"])
+    urgent = bool(values["urgent"])
+    return {
+        "status": status.value,
+        "label": status.label,
+        "weekly_average": values["weekly_average"],
+        "threshold": values["threshold"],
+        "reasons": reasons_text(values["reasons"]),
+        "next_step": str(NEXT_STEP[status]),
+        "urgent": urgent,
+        "urgent_step": str(URGENT_STEP) if urgent else "",
+        "contact_care_team": urgent or status == Status.REFER,
+    }
