@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import create_account
+from symptoms import evaluation
 from symptoms.models import SCORE_MAX, SCORE_MIN, SymptomEntry
 
 DEMO_ADMIN = "admin"
@@ -411,8 +412,13 @@ def seed_demo_clinic(now: datetime | None = None) -> bool:
             return False
         for person in DEMO_STAFF:
             create_person(person)
+        patient_ids = []
         for person in DEMO_PATIENTS:
-            create_diary(person, create_person(person), now)
+            patient = create_person(person)
+            create_diary(person, patient, now)
+            patient_ids.append(patient.pk)
+        # Statuses and alerts as the daily re-evaluation would leave them.
+        evaluation.evaluate_patients(patient_ids, now=now)
     return True
 
 

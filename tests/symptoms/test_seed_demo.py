@@ -278,3 +278,16 @@ def test_refuses_to_create_public_passwords_without_debug(db, settings):
     assert not User.objects.exists()
     call_command("seed_demo", "--allow-without-debug", stdout=StringIO())
     assert User.objects.filter(username="admin").exists()
+
+
+def test_the_demo_shows_every_status_and_every_urgent_signal_with_alerts(seeded):
+    from symptoms.models import Alert, PatientStatus
+    from symptoms.rules import STATUSES, URGENT_SIGNALS
+
+    statuses = PatientStatus.objects.values_list("patient__username", "status", "urgent")
+    assert {status for _name, status, _urgent in statuses} == set(STATUSES)
+    assert {signal for _n, _s, urgent in statuses for signal in urgent} == set(URGENT_SIGNALS)
+    assert PatientStatus.objects.count() == len(DEMO_PATIENTS)
+    assert set(Alert.objects.values_list("kind", flat=True)) == {"refer", *URGENT_SIGNALS}
+    expected = {story.username: story.story.status for story in DEMO_PATIENTS}
+    assert {name: status for name, status, _urgent in statuses} == expected
