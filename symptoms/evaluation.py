@@ -8,14 +8,14 @@ database's unique "one open alert per patient and kind" is the last word.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -23,6 +23,8 @@ from symptoms import rules
 from symptoms.models import Alert, ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
 
 BATCH_SIZE = 500
+# The daily re-evaluation reads this many days back; see assess_from_recent.
+RECENT_DAYS = 42
 ENTRY_COLUMNS = ("date", "numbness", "pain", "dropped_objects", "balance_problems", "fine_motor_difficulty", "fell")
 STATUS_FIELDS = ("as_of", "status", "weekly_average", "previous_weekly_average", "days_logged", "threshold",
                  "streak_days", "streak_start", "urgent", "functional_impact", "reasons", "last_entry_date")
@@ -51,13 +53,50 @@ def patient_policy(patient: User) -> rules.Policy:
     return policy_for(ClinicPolicy.current(), own)
 
 
-def day_entries(patient_ids: Iterable[int]) -> dict[int, list[rules.DayEntry]]:
-    """Every entry of these patients, as the plain values the rules take; one query."""
+def day_entries(patient_ids: Iterable[int], since: date | None = None) -> dict[int, list[rules.DayEntry]]:
+    """These patients' entries (from `since` on, or all), as the plain values the rules take; one query.
+
+    Read with a plain cursor: the ORM's per-row work would cost three times the fetch.
+    """
+    ids = list(patient_ids)
     diaries: dict[int, list[rules.DayEntry]] = defaultdict(list)
-    rows = SymptomEntry.objects.filter(patient_id__in=list(patient_ids)).values_list("patient_id", *ENTRY_COLUMNS)
-    for patient_id, *values in rows.iterator(chunk_size=20_000):
-        diaries[patient_id].append(rules.DayEntry(*values))
+    if not ids:
+        return diaries
+    table, columns = SymptomEntry._meta.db_table, ", ".join(ENTRY_COLUMNS)
+    sql = f"SELECT patient_id, {columns} FROM {table} WHERE patient_id IN ({', '.join(['%s'] * len(ids))})"
+    params: list = list(ids)
+    if since is not None:
+        sql, params = sql + " AND date >= %s", [*params, since]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    make_entry = rules.DayEntry._make
+    if rows and isinstance(rows[0][1], str):  # SQLite: dates as text, booleans as 0/1
+        rows = [(row[0], date.fromisoformat(row[1]), row[2], row[3], *map(bool, row[4:])) for row in rows]
+    for row in rows:
+        diaries[row[0]].append(make_entry(row[1:]))
     return diaries
+
+
+def assess_from_recent(
+    recent: Mapping[int, list[rules.DayEntry]], since: date, as_of: Mapping[int, date],
+    policies: Mapping[int, rules.Policy], whole_diaries: Callable[[list[int]], Mapping[int, list[rules.DayEntry]]],
+) -> dict[int, rules.Assessment]:
+    """Assess each patient from their entries since `since`, exactly as from their whole diary.
+
+    Every figure looks back at most 13 days, except the streak. A streak that
+    starts a week or more after `since` was ended by a complete 7-day window, so
+    the older entries cannot change it; only the others are assessed again from
+    their whole diary, fetched by `whole_diaries`.
+    """
+    assessments = {pk: rules.assess(recent.get(pk, []), as_of[pk], policies[pk]) for pk in as_of}
+    edge = since + timedelta(days=rules.WEEK_DAYS)
+    reaching_back = [pk for pk, a in assessments.items() if a.streak_start is not None and a.streak_start < edge]
+    if reaching_back:
+        whole = whole_diaries(reaching_back)
+        for pk in reaching_back:
+            assessments[pk] = rules.assess(whole.get(pk, []), as_of[pk], policies[pk])
+    return assessments
 
 
 def assess_patient(patient: User, as_of: date | None = None) -> rules.Assessment:
@@ -96,6 +135,15 @@ def evaluate_due_patients(now: datetime | None = None) -> int:
     return evaluate_patients(due, now=now)
 
 
+def _last_entry_days(recent: Mapping[int, list[rules.DayEntry]], patient_ids: list[int]) -> dict[int, date | None]:
+    last = {pk: max(entry.date for entry in entries) for pk, entries in recent.items() if entries}
+    quiet = [pk for pk in patient_ids if pk not in last]
+    if quiet:  # nothing logged lately: their last day, if any, is older
+        last.update(SymptomEntry.objects.filter(patient_id__in=quiet).values("patient_id")
+                    .annotate(last=Max("date")).values_list("patient_id", "last"))
+    return {pk: last.get(pk) for pk in patient_ids}
+
+
 def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
@@ -105,15 +153,14 @@ def _evaluate_batch(patient_ids: list[int], now: datetime) -> int:
     # Lock the patients (in id order, so concurrent batches cannot deadlock).
     zones = dict(User.objects.select_for_update().filter(pk__in=patient_ids).order_by("pk")
                  .values_list("pk", "time_zone"))
-    diaries = day_entries(zones)
+    as_of = {pk: _local_today(now, zone) for pk, zone in zones.items()}
+    since = min(as_of.values()) - timedelta(days=RECENT_DAYS - 1)
+    recent = day_entries(zones, since)
     clinic = ClinicPolicy.current()
     own = dict(PatientThreshold.objects.filter(patient_id__in=zones).values_list("patient_id", "threshold"))
-    assessments = {
-        pk: rules.assess(diaries.get(pk, []), _local_today(now, zone), policy_for(clinic, own.get(pk)))
-        for pk, zone in zones.items()
-    }
-    last_days = {pk: max((e.date for e in diaries.get(pk, [])), default=None) for pk in zones}
-    changed = _store_statuses(assessments, last_days)
+    policies = {pk: policy_for(clinic, own.get(pk)) for pk in zones}
+    assessments = assess_from_recent(recent, since, as_of, policies, day_entries)
+    changed = _store_statuses(assessments, _last_entry_days(recent, list(zones)))
     _sync_alerts(assessments, now)
     return changed
 
@@ -192,9 +239,23 @@ def _sync_alerts(assessments: dict[int, rules.Assessment], now: datetime) -> Non
     for alert in Alert.objects.filter(patient_id__in=with_signals).filter(
             Q(resolved_at__isnull=True) | Q(last_signal_day__gte=earliest)).order_by("-last_signal_day", "-pk"):
         known[(alert.patient_id, alert.kind)].append(alert)
+    changes = _AlertChanges()
     for pk, assessment in with_signals.items():
         for signal in assessment.signals:
-            _record_signal(pk, signal, known[(pk, signal.kind)])
+            _record_signal(pk, signal, known[(pk, signal.kind)], changes)
+    changes.save()
+
+
+class _AlertChanges:
+    """New and updated alerts of one batch, written with one statement each."""
+
+    def __init__(self) -> None:
+        self.new: list[Alert] = []
+        self.updated: dict[int, Alert] = {}
+
+    def save(self) -> None:
+        Alert.objects.bulk_create(self.new)
+        Alert.objects.bulk_update(self.updated.values(), ["signal_days", "last_signal_day"])
 
 
 def _resolve_refer_alerts(patient_ids: list[int], now: datetime) -> None:
@@ -204,7 +265,7 @@ def _resolve_refer_alerts(patient_ids: list[int], now: datetime) -> None:
             .update(resolved_at=now)
 
 
-def _record_signal(patient_id: int, signal: rules.Signal, alerts: list[Alert]) -> None:
+def _record_signal(patient_id: int, signal: rules.Signal, alerts: list[Alert], changes: _AlertChanges) -> None:
     """Add a signal to the patient's open alert of its kind, or open one; never twice for one signal.
 
     A worsening that simply continues from yesterday belongs to the alert that
@@ -221,8 +282,9 @@ def _record_signal(patient_id: int, signal: rules.Signal, alerts: list[Alert]) -
     if target is not None:
         target.signal_days = [*target.signal_days, day]
         target.last_signal_day = max(target.last_signal_day, signal.day)
-        target.save(update_fields=["signal_days", "last_signal_day"])
+        if target.pk is not None:
+            changes.updated[target.pk] = target
         return
-    alerts.insert(0, Alert.objects.create(
-        patient_id=patient_id, kind=signal.kind, signal_days=[day], last_signal_day=signal.day
-    ))
+    alert = Alert(patient_id=patient_id, kind=signal.kind, signal_days=[day], last_signal_day=signal.day)
+    alerts.insert(0, alert)
+    changes.new.append(alert)

@@ -150,7 +150,9 @@ def _run_length(diary: _Diary, as_of: date, policy: Policy, above: bool, limit: 
     """Consecutive days ending on `as_of` whose average counts and is above (or at/below) threshold."""
     total, count = diary.window_total(as_of)
     day, run = as_of, 0
-    while 0 < count and count >= policy.min_days_per_week and (total > policy.threshold * count) == above:
+    # total/count > threshold, compared as whole numbers: this loop can walk months of days.
+    numerator, denominator = policy.threshold.numerator, policy.threshold.denominator
+    while 0 < count and count >= policy.min_days_per_week and (total * denominator > numerator * count) == above:
         run += 1
         if limit is not None and run >= limit:
             break
