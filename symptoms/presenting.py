@@ -6,6 +6,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from symptoms import rules
 from symptoms.models import Status
 
 DATE_PARAMS = {"since", "day"}
@@ -15,10 +16,11 @@ NEXT_STEP = {
     Status.WATCH: gettext_lazy(
         "Keep logging every day. If things get worse, or you are worried, contact your care team."
     ),
-    Status.INSUFFICIENT_DATA: gettext_lazy("Log at least 4 days a week so your weekly average can be worked out."),
+    Status.INSUFFICIENT_DATA: gettext_lazy("Log on most days, so that your weekly average can be worked out."),
     Status.OK: gettext_lazy("Keep logging every day so you and your care team can see how you are doing."),
 }
-URGENT_STEP = gettext_lazy("Contact your care team soon about this, today if you were hurt or feel unsafe.")
+URGENT_STEP = gettext_lazy("Contact your care team soon, today if you were hurt or feel unsafe.")
+URGENT_CODES = set(rules.URGENT_SIGNALS)
 
 
 def reason_text(reason: dict) -> str:
@@ -40,15 +42,16 @@ def _format_param(name: str, value: object) -> object:
 def patient_summary(values: dict) -> dict:
     """What the patient sees: their status in words, the reasons, and what to do next."""
     status = Status(values["status"])
-    urgent = bool(values["urgent"])
+    urgent = [reason for reason in values["reasons"] if reason["code"] in URGENT_CODES]
     return {
         "status": status.value,
         "label": status.label,
         "weekly_average": values["weekly_average"],
         "threshold": values["threshold"],
-        "reasons": reasons_text(values["reasons"]),
+        "urgent_reasons": reasons_text(urgent),
+        "reasons": reasons_text([reason for reason in values["reasons"] if reason not in urgent]),
         "next_step": str(NEXT_STEP[status]),
-        "urgent": urgent,
+        "urgent": bool(urgent),
         "urgent_step": str(URGENT_STEP) if urgent else "",
-        "contact_care_team": urgent or status == Status.REFER,
+        "contact_care_team": bool(urgent) or status == Status.REFER,
     }

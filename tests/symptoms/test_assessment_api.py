@@ -100,4 +100,5 @@ def test_a_fall_is_urgent_whatever_the_status(client, clinic):
     history(clinic.patient, [1] * 7, fell=[1])
     client.force_login(clinic.patient)
     html = client.get("/log/").content.decode()
-    assert "A fall was logged on" in html and "Contact your care team soon" in html
+    panel = html.split('class="status-panel')[1].split("</section>")[0]
+    assert panel.index("A fall was logged on") < panel.index("Contact your care team soon") < panel.index("Why?")
