@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "symptoms",
     "education",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -220,12 +221,19 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "store_processed": False,
     }
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # A request never waits long on the broker: connect fast or give up (the sweep sends later).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5,
+                                       "visibility_timeout": 600}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_ACKS_LATE = False  # only tasks that are safe to run twice opt in, one by one
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -238,6 +246,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Nightly, everyone: catches a policy change made while the queue was unreachable.
     "re-evaluate every patient": {"task": "symptoms.evaluate_all_patients", "schedule": crontab(hour=2, minute=35)},
+    "send what is still pending": {"task": "notifications.sweep", "schedule": 60.0},
+    "weekly summaries (Monday 7:00 in each zone)": {
+        "task": "notifications.queue_weekly_summaries", "schedule": crontab(minute=10),
+    },
+    "daily reminders (each patient's hour)": {"task": "notifications.queue_reminders", "schedule": crontab(minute=2)},
 }
 
 # --- Logging: no health details, ever; only operational events. -----------

@@ -19,6 +19,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
+from notifications import services as notifications
 from symptoms import rules
 from symptoms.models import Alert, ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
 
@@ -256,6 +257,8 @@ class _AlertChanges:
     def save(self) -> None:
         Alert.objects.bulk_create(self.new)
         Alert.objects.bulk_update(self.updated.values(), ["signal_days", "last_signal_day"])
+        if self.new:  # the care team hears of each new alert; recorded in this same transaction
+            notifications.notify_alerts_opened([alert.pk for alert in self.new])
 
 
 def _resolve_refer_alerts(patient_ids: list[int], now: datetime) -> None:

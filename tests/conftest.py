@@ -32,6 +32,17 @@ def plain_static_files(settings):
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
 
+@pytest.fixture(autouse=True)
+def dispatched(request, monkeypatch) -> list[list[int]]:
+    """Notifications handed to workers, captured instead of published (tests marked real_broker publish)."""
+    calls: list[list[int]] = []
+    if "real_broker" not in request.keywords:
+        from notifications import services
+
+        monkeypatch.setattr(services, "dispatch", lambda ids: calls.append(list(ids)) or True)
+    return calls
+
+
 @pytest.fixture
 def requires_postgres():
     if connection.vendor != "postgresql":

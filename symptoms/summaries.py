@@ -1,0 +1,65 @@
+"""Weekly figures for summaries and digests, computed by the referral rules (never by templates)."""
+
+from collections import Counter
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+
+from accounts.models import User
+from symptoms import evaluation, rules
+from symptoms.models import FLAG_FIELDS, PatientStatus, Status, SymptomEntry
+
+NOT_REPORTING_DAYS = 3
+STATUS_ORDER = [Status.REFER, Status.WATCH, Status.INSUFFICIENT_DATA, Status.OK]
+
+
+def previous_week(today: date) -> tuple[date, date]:
+    """Monday and Sunday of the last full week before `today`."""
+    monday = today - timedelta(days=today.weekday() + 7)
+    return monday, monday + timedelta(days=6)
+
+
+def patient_week(patient: User, today: date) -> dict:
+    """A patient's last full week: days logged, 7-day averages and change, daily-life flags, status."""
+    monday, sunday = previous_week(today)
+    entries = evaluation.day_entries([patient.pk])[patient.pk]
+    week_end = rules.assess(entries, sunday, evaluation.patient_policy(patient))
+    flags = Counter()
+    for entry in SymptomEntry.objects.filter(patient=patient, date__range=(monday, sunday)).values(*FLAG_FIELDS):
+        flags.update(flag for flag, happened in entry.items() if happened)
+    average, previous = week_end.weekly_average, week_end.previous_weekly_average
+    return {
+        "monday": monday, "sunday": sunday, "days_logged": week_end.days_logged,
+        "weekly_average": evaluation.two_places(average),
+        "previous_weekly_average": evaluation.two_places(previous),
+        "change": evaluation.two_places(average - previous) if average is not None and previous is not None
+        else None,
+        "flags": [(SymptomEntry._meta.get_field(flag).verbose_name, flags[flag]) for flag in FLAG_FIELDS
+                  if flags[flag]],
+        "current": evaluation.status_values(evaluation.assess_patient(patient, today), None),
+    }
+
+
+def clinician_digest(clinician: User, today: date) -> dict:
+    """A clinician's patients grouped by status, with their open alerts and who has stopped logging."""
+    patients = (clinician.patients.select_related("current_status")
+                .annotate(open_alerts=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)))
+                .order_by("last_name", "first_name", "username"))
+    groups: dict[str, list] = {status: [] for status in STATUS_ORDER}
+    not_reporting = []
+    quiet_since = today - timedelta(days=NOT_REPORTING_DAYS)
+    for patient in patients:
+        status = _status_of(patient)
+        groups[status.status if status else Status.INSUFFICIENT_DATA].append((patient, status))
+        if status is None or status.last_entry_date is None or status.last_entry_date <= quiet_since:
+            not_reporting.append(patient)
+    return {"groups": [(Status(s).label, rows) for s, rows in groups.items() if rows],
+            "open_alerts": sum(p.open_alerts for p in patients), "not_reporting": not_reporting,
+            "patients": len(patients)}
+
+
+def _status_of(patient: User) -> PatientStatus | None:
+    try:
+        return patient.current_status
+    except PatientStatus.DoesNotExist:  # never assessed yet
+        return None

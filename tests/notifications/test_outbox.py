@@ -1,0 +1,151 @@
+"""Notifications are recorded with their event, sent once, and swept up when a hand-off was lost."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from notifications import services, tasks
+from notifications.models import Notification, Preferences, State
+from symptoms import evaluation
+from tests.factories import EntryFactory
+
+UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture
+def team(clinic):
+    """The patient's care team has two clinicians with email addresses."""
+    from tests.factories import CareTeamMemberFactory
+
+    CareTeamMemberFactory(patient=clinic.patient, clinician=clinic.other_clinician)
+    for person in (clinic.patient, clinic.clinician, clinic.other_clinician):
+        person.email = f"{person.username}@example.org"
+        person.save()
+    return clinic
+
+
+def fall_today(patient) -> None:
+    for days_ago in range(7):
+        EntryFactory(patient=patient, date=patient.local_today() - timedelta(days=days_ago), numbness=2,
+                     fell=days_ago == 0)
+
+
+def test_a_new_alert_notifies_each_clinician_in_app_and_by_email(team, django_capture_on_commit_callbacks,
+                                                                   dispatched):
+    fall_today(team.patient)
+    with django_capture_on_commit_callbacks(execute=True):
+        evaluation.evaluate_patient(team.patient)
+    rows = set(Notification.objects.values_list("recipient__username", "channel", "state"))
+    assert rows == {
+        (team.clinician.username, "in_app", "sent"), (team.clinician.username, "email", "pending"),
+        (team.other_clinician.username, "in_app", "sent"), (team.other_clinician.username, "email", "pending"),
+        (team.patient.username, "in_app", "sent"),  # patients opt in to alert emails
+    }
+    emails = set(Notification.objects.filter(channel="email").values_list("pk", flat=True))
+    assert [set(call) for call in dispatched] == [emails]
+
+
+def test_a_patient_who_opted_in_also_gets_the_email(team):
+    Preferences.objects.create(user=team.patient, email_alerts=True)
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    assert Notification.objects.filter(recipient=team.patient, channel="email").count() == 1
+
+
+def test_re_evaluating_never_records_a_notification_twice(team):
+    fall_today(team.patient)
+    for _run in range(3):
+        evaluation.evaluate_patient(team.patient)
+    assert Notification.objects.count() == 5
+
+
+def test_delivery_sends_one_email_with_text_html_and_a_link_and_never_twice(team, settings):
+    settings.SITE_URL = "https://cipn.example.org"
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    ids = list(Notification.objects.filter(channel="email").values_list("pk", flat=True))
+    assert tasks.deliver(ids) == 2
+    assert tasks.deliver(ids) == 0  # a retry or a duplicate message changes nothing
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [team.clinician.email, team.other_clinician.email])
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    assert "https://cipn.example.org/clinician/" in message.body and "https://cipn.example.org/clinician/" in html
+    assert team.patient.display_name() in message.body
+    assert "fall" not in message.subject.lower()
+    assert set(Notification.objects.filter(pk__in=ids).values_list("state", flat=True)) == {State.SENT}
+
+
+def test_a_failed_send_is_kept_pending_and_counted(team, monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    one = Notification.objects.filter(channel="email").first()
+
+    def refuse(self, *args, **kwargs):
+        raise SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    with pytest.raises(SMTPServerDisconnected):
+        tasks.deliver([one.pk])
+    one.refresh_from_db()
+    assert (one.state, one.attempts, one.last_error) == ("pending", 1, "SMTPServerDisconnected")
+
+
+def test_the_sweep_hands_over_what_has_waited_too_long(team, dispatched):
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    waiting = Notification.objects.filter(channel="email")
+    assert tasks.sweep() == 0  # just created: the normal hand-off may still be on its way
+    waiting.update(created_at=timezone.now() - timedelta(minutes=5))
+    assert tasks.sweep() == 2 and set(dispatched[-1]) == set(waiting.values_list("pk", flat=True))
+
+
+# --- Reminders --------------------------------------------------------------------
+
+def at(zone: str, *when: int) -> datetime:
+    return datetime(*when, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def test_a_reminder_goes_only_to_patients_who_have_not_logged_today(clinic):
+    for patient in (clinic.patient, clinic.other_patient):
+        patient.email, patient.time_zone, patient.reminder_hour = f"{patient.username}@example.org", "Asia/Taipei", 19
+        patient.save()
+    now = at("Asia/Taipei", 2026, 11, 20, 19, 5)
+    EntryFactory(patient=clinic.patient, date=now.astimezone(ZoneInfo("Asia/Taipei")).date())
+    assert services.queue_reminders(now) == 1
+    assert services.queue_reminders(now + timedelta(hours=1)) == 0  # one a day
+    assert Notification.objects.get(kind="reminder").recipient == clinic.other_patient
+
+
+def test_a_reminder_waits_for_the_patients_own_hour_across_a_dst_change(clinic):
+    patient = clinic.patient
+    patient.email, patient.time_zone, patient.reminder_hour = "p@example.org", "America/New_York", 19
+    patient.save()
+    # 1 November 2026: clocks go back at 2 a.m. in New York (UTC-4 -> UTC-5); 19:00 local is 00:00 UTC.
+    assert services.queue_reminders(datetime(2026, 11, 1, 23, 30, tzinfo=UTC)) == 0  # 18:30 local
+    assert services.queue_reminders(datetime(2026, 11, 2, 0, 5, tzinfo=UTC)) == 1  # 19:05 local
+
+
+def test_a_reminder_is_cancelled_if_the_patient_logs_before_it_goes(clinic):
+    patient = clinic.patient
+    patient.email, patient.reminder_hour = "p@example.org", 0
+    patient.save()
+    services.queue_reminders(timezone.now())
+    EntryFactory(patient=patient)
+    reminder = Notification.objects.get(kind="reminder")
+    assert tasks.deliver([reminder.pk]) == 0 and not mail.outbox
+    reminder.refresh_from_db()
+    assert reminder.state == "cancelled"
+
+
+def test_no_reminder_email_for_those_who_turned_it_off(clinic):
+    patient = clinic.patient
+    patient.email, patient.reminder_hour = "p@example.org", 0
+    patient.save()
+    Preferences.objects.create(user=patient, email_reminders=False)
+    assert services.queue_reminders(timezone.now()) == 0
