@@ -7,6 +7,7 @@ the README; a bad value stops start-up with a message naming the variable.
 
 import zoneinfo
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import dj_email_url
@@ -138,7 +139,10 @@ def parse_email_url(url: str) -> dict:
     scheme = url.split("://", 1)[0]
     if scheme not in dj_email_url.SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}; use one of {', '.join(dj_email_url.SCHEMES)}")
-    return dj_email_url.parse(url)
+    parsed = dj_email_url.parse(url)
+    if scheme == "file":  # file:///var/mail means /var/mail (the parser would drop the leading slash)
+        parsed["EMAIL_FILE_PATH"] = urlsplit(url).path
+    return parsed
 
 
 EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -223,9 +227,12 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # A request never waits long on the broker: connect fast or give up (the sweep sends later).
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5,
+    # No connection retries when publishing (`max_retries`: 0): the outbox sweep is the retry.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5, "max_retries": 0,
                                        "visibility_timeout": 600}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
+# Emails can have workers of their own (`celery worker -Q notifications`); by default one worker does all.
+CELERY_NOTIFICATIONS_QUEUE = env_str("CELERY_NOTIFICATIONS_QUEUE", "celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -77,7 +78,8 @@ def dispatch(notification_ids: list[int]) -> bool:
 
     try:
         for start in range(0, len(notification_ids), DELIVERY_CHUNK):
-            deliver.apply_async((notification_ids[start:start + DELIVERY_CHUNK],), retry=False)
+            deliver.apply_async((notification_ids[start:start + DELIVERY_CHUNK],), retry=False,
+                                queue=settings.CELERY_NOTIFICATIONS_QUEUE)
     except Exception:  # any broker failure: the rows stay pending and the sweep sends them later
         logger.warning("task queue unreachable: %d notifications wait for the sweep", len(notification_ids))
         return False

@@ -394,7 +394,8 @@ def create_person(person: DemoPerson) -> User:
         time_zone=person.time_zone, language=person.language, check_password=False,
     )
     user.first_name, user.last_name = person.first_name, person.last_name
-    user.save(update_fields=["first_name", "last_name"])
+    user.email = f"{person.username}@demo.example.org"  # `make run` writes its emails to var/mail/
+    user.save(update_fields=["first_name", "last_name", "email"])
     return user
 
 

@@ -46,3 +46,13 @@ def test_helpers_read_good_values(monkeypatch):
     monkeypatch.setenv("X_DAYS", "400")
     with pytest.raises(ImproperlyConfigured, match="X_DAYS must be at most 366"):
         env_int("X_DAYS", 7, maximum=366)
+
+
+def test_email_url_file_path_is_absolute():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
+                               "print(settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH)"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "DJANGO_SECRET_KEY": "x", "DJANGO_SETTINGS_MODULE": "cipn_tracker.settings",
+             "EMAIL_URL": "file:///var/spool/cipn-mail"})
+    assert result.stdout.split() == ["django.core.mail.backends.filebased.EmailBackend", "/var/spool/cipn-mail"]
