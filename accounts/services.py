@@ -56,3 +56,10 @@ def add_to_care_team(patient: User, clinician_usernames: Iterable[str]) -> None:
         if clinician is None:
             raise ValidationError({"clinician": _("No clinician named %(name)s.") % {"name": name}})
         CareTeamMember.objects.get_or_create(patient=patient, clinician=clinician)
+
+
+@transaction.atomic
+def save_settings(account_form, preferences_form) -> None:
+    """A person's own settings and email choices, saved together or not at all (forms already valid)."""
+    account_form.save()
+    preferences_form.save()

@@ -156,3 +156,19 @@ def _record_in_batches(notifications: list[Notification], size: int = 1000) -> i
         with transaction.atomic():
             recorded += len(record(notifications[start:start + size]))
     return recorded
+
+
+def unread_notices(user: User) -> list[dict]:
+    """A person's unread in-app notices about alerts, newest first, ready to show."""
+    from symptoms.models import Alert
+
+    notices = list(Notification.objects.filter(recipient=user, channel=Channel.IN_APP, kind=Kind.ALERT,
+                                               read_at__isnull=True).order_by("-created_at")[:50])
+    alerts = Alert.objects.select_related("patient").in_bulk([n.subject["alert_id"] for n in notices])
+    return [{"notice": notice, "alert": alerts[notice.subject["alert_id"]]} for notice in notices
+            if notice.subject["alert_id"] in alerts]
+
+
+def mark_notices_read(user: User) -> int:
+    return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True) \
+        .update(read_at=timezone.now())

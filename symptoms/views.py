@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from notifications import services as notifications
 from symptoms import services
 from symptoms.access import clinician_required, patient_required
 from symptoms.forms import EntryForm
@@ -67,5 +68,9 @@ def history(request):
 @clinician_required
 def clinician_home(request):
     """The clinician's own patients and when each last logged."""
+    if request.method == "POST":
+        notifications.mark_notices_read(request.user)
+        return redirect("symptoms:clinician_home")
     patients = services.care_team_patients(request.user)
-    return render(request, "symptoms/clinician_home.html", {"patients": patients})
+    notices = notifications.unread_notices(request.user)
+    return render(request, "symptoms/clinician_home.html", {"patients": patients, "notices": notices})

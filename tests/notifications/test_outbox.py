@@ -149,3 +149,24 @@ def test_no_reminder_email_for_those_who_turned_it_off(clinic):
     patient.save()
     Preferences.objects.create(user=patient, email_reminders=False)
     assert services.queue_reminders(timezone.now()) == 0
+
+
+def test_a_clinician_sees_new_alerts_in_the_app_and_can_mark_them_read(client, team):
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    client.force_login(team.clinician)
+    page = client.get("/clinician/").content.decode()
+    assert "1 new alert" in page and team.patient.display_name() in page and "Fall" in page
+    client.post("/clinician/")
+    assert "new alert" not in client.get("/clinician/").content.decode()
+    # The other clinician on the team still has theirs; a clinician off the team never had one.
+    client.force_login(team.other_clinician)
+    assert "1 new alert" in client.get("/clinician/").content.decode()
+
+
+def test_a_clinician_off_the_care_team_sees_nothing(client, clinic):
+    fall_today(clinic.patient)
+    evaluation.evaluate_patient(clinic.patient)
+    client.force_login(clinic.other_clinician)
+    page = client.get("/clinician/").content.decode()
+    assert "new alert" not in page and clinic.patient.display_name() not in page
