@@ -5,6 +5,7 @@ from datetime import timedelta
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,17 +29,19 @@ def deliver(notification_ids: list[int]) -> int:
     A failed send does not stop the others; the task then retries with backoff.
     """
     sent, failures = 0, []
-    for pk in notification_ids:
-        try:
-            sent += deliver_one(pk)
-        except (SMTPException, OSError) as error:
-            failures.append(error)
+    # One mail-server connection for the whole chunk, not a connection (and TLS handshake) per email.
+    with get_connection() as mail_connection:
+        for pk in notification_ids:
+            try:
+                sent += deliver_one(pk, mail_connection)
+            except (SMTPException, OSError) as error:
+                failures.append(error)
     if failures:
         raise failures[0]
     return sent
 
 
-def deliver_one(notification_id: int) -> bool:
+def deliver_one(notification_id: int, mail_connection=None) -> bool:
     failure = None
     with transaction.atomic():
         notification = (Notification.objects.select_for_update(skip_locked=True)
@@ -51,6 +54,7 @@ def deliver_one(notification_id: int) -> bool:
             notification.state = State.CANCELLED
         else:
             try:
+                message.connection = mail_connection
                 message.send()
             except (SMTPException, OSError) as error:
                 failure = error

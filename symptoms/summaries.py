@@ -22,11 +22,12 @@ def previous_week(today: date) -> tuple[date, date]:
 def patient_week(patient: User, today: date) -> dict:
     """A patient's last full week: days logged, 7-day averages and change, daily-life flags, status."""
     monday, sunday = previous_week(today)
-    entries = evaluation.day_entries([patient.pk])[patient.pk]
-    week_end = rules.assess(entries, sunday, evaluation.patient_policy(patient))
-    flags = Counter()
-    for entry in SymptomEntry.objects.filter(patient=patient, date__range=(monday, sunday)).values(*FLAG_FIELDS):
-        flags.update(flag for flag, happened in entry.items() if happened)
+    entries = [entry for entry in SymptomEntry.objects.filter(patient=patient, date__lte=today).order_by("date")]
+    diary = [rules.DayEntry(*(getattr(entry, name) for name in evaluation.ENTRY_COLUMNS)) for entry in entries]
+    policy = evaluation.patient_policy(patient)
+    week_end = rules.assess(diary, sunday, policy)
+    flags = Counter(flag for entry in entries if monday <= entry.date <= sunday
+                    for flag in FLAG_FIELDS if getattr(entry, flag))
     average, previous = week_end.weekly_average, week_end.previous_weekly_average
     return {
         "monday": monday, "sunday": sunday, "days_logged": week_end.days_logged,
@@ -36,7 +37,7 @@ def patient_week(patient: User, today: date) -> dict:
         else None,
         "flags": [(SymptomEntry._meta.get_field(flag).verbose_name, flags[flag]) for flag in FLAG_FIELDS
                   if flags[flag]],
-        "current": evaluation.status_values(evaluation.assess_patient(patient, today), None),
+        "current": evaluation.status_values(rules.assess(diary, today, policy), entries[-1].date if entries else None),
     }
 
 
