@@ -162,6 +162,8 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CIPN Tracker <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
+# Right-hand side of each email's stable Message-ID (a resent email is recognisably the same one).
+EMAIL_MESSAGE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https:// (got {SITE_URL!r}).")
 

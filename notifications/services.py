@@ -93,7 +93,8 @@ def notify_alerts_opened(alert_ids: list[int]) -> None:
 
     alerts = list(Alert.objects.filter(pk__in=alert_ids).select_related("patient")
                   .prefetch_related("patient__care_team"))
-    audiences = {alert.pk: [*alert.patient.care_team.all(), alert.patient] for alert in alerts}
+    audiences = {alert.pk: [*(c for c in alert.patient.care_team.all() if c.is_active), alert.patient]
+                 for alert in alerts}
     emailed = wants_email({p.pk: p for people in audiences.values() for p in people}.values(), Kind.ALERT)
     record([notification for alert in alerts for person in audiences[alert.pk]
             for notification in _both_channels(person, alert, emailed)])
@@ -160,11 +161,12 @@ def _record_in_batches(notifications: list[Notification], size: int = 1000) -> i
 
 def unread_notices(user: User) -> list[dict]:
     """A person's unread in-app notices about alerts, newest first, ready to show."""
-    from symptoms.models import Alert
+    from symptoms.services import visible_alerts
 
     notices = list(Notification.objects.filter(recipient=user, channel=Channel.IN_APP, kind=Kind.ALERT,
                                                read_at__isnull=True).order_by("-created_at")[:50])
-    alerts = Alert.objects.select_related("patient").in_bulk([n.subject["alert_id"] for n in notices])
+    # Only alerts the person may still see: a clinician who left the care team loses them.
+    alerts = visible_alerts(user).in_bulk([n.subject["alert_id"] for n in notices])
     return [{"notice": notice, "alert": alerts[notice.subject["alert_id"]]} for notice in notices
             if notice.subject["alert_id"] in alerts]
 

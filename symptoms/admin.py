@@ -61,6 +61,10 @@ class PatientThresholdAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj) -> None:
         services.set_patient_threshold(request.user, obj.patient, None)
 
+    def delete_queryset(self, request, queryset) -> None:
+        for own in queryset.select_related("patient"):  # each patient is re-assessed
+            services.set_patient_threshold(request.user, own.patient, None)
+
 
 @admin.register(PatientStatus)
 class PatientStatusAdmin(ReadOnlyAdmin):

@@ -75,25 +75,71 @@ def test_delivery_sends_one_email_with_text_html_and_a_link_and_never_twice(team
     html = message.alternatives[0][0]
     assert "https://cipn.example.org/clinician/" in message.body and "https://cipn.example.org/clinician/" in html
     assert team.patient.display_name() in message.body
-    assert "fall" not in message.subject.lower()
     assert set(Notification.objects.filter(pk__in=ids).values_list("state", flat=True)) == {State.SENT}
 
 
-def test_a_failed_send_is_kept_pending_and_counted(team, monkeypatch):
+def test_a_failed_send_waits_with_backoff_and_is_tried_again_by_the_sweep(team, monkeypatch, dispatched):
     from smtplib import SMTPServerDisconnected
 
     fall_today(team.patient)
     evaluation.evaluate_patient(team.patient)
     one = Notification.objects.filter(channel="email").first()
+    real_send = mail.EmailMultiAlternatives.send
 
     def refuse(self, *args, **kwargs):
         raise SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
-    with pytest.raises(SMTPServerDisconnected):
-        tasks.deliver([one.pk])
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", refuse)
+    assert tasks.deliver([one.pk]) == 0  # the others in a chunk would still go
     one.refresh_from_db()
     assert (one.state, one.attempts, one.last_error) == ("pending", 1, "SMTPServerDisconnected")
+    assert one.next_attempt_at > timezone.now()
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    dispatched.clear()
+    tasks.sweep()
+    assert all(one.pk not in call for call in dispatched)  # not before its backoff is over
+    Notification.objects.filter(pk=one.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    tasks.sweep()
+    assert any(one.pk in call for call in dispatched)
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", real_send)
+    assert tasks.deliver([one.pk]) == 1
+
+
+def test_after_the_last_attempt_it_is_marked_failed(team, monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    one = Notification.objects.filter(channel="email").first()
+    Notification.objects.filter(pk=one.pk).update(attempts=tasks.MAX_ATTEMPTS - 1)
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send",
+                        lambda self, *a, **k: (_ for _ in ()).throw(SMTPServerDisconnected("gone")))
+    tasks.deliver([one.pk])
+    one.refresh_from_db()
+    assert (one.state, one.attempts) == ("failed", tasks.MAX_ATTEMPTS)
+
+
+def test_a_dead_workers_claim_is_sent_again_after_a_while(team, dispatched):
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    one = Notification.objects.filter(channel="email").first()
+    Notification.objects.filter(pk=one.pk).update(state="sending", claimed_at=timezone.now() - timedelta(minutes=3),
+                                                  created_at=timezone.now() - timedelta(minutes=30))
+    tasks.sweep()
+    assert Notification.objects.get(pk=one.pk).state == "sending"  # maybe still being sent
+    Notification.objects.filter(pk=one.pk).update(claimed_at=timezone.now() - timedelta(minutes=11))
+    tasks.sweep()
+    assert Notification.objects.get(pk=one.pk).state == "pending" and any(one.pk in call for call in dispatched)
+
+
+def test_each_email_has_a_stable_message_id(team, settings):
+    settings.EMAIL_MESSAGE_DOMAIN = "cipn.example.org"
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    ids = list(Notification.objects.filter(channel="email").values_list("pk", flat=True))
+    tasks.deliver(ids)
+    assert sorted(m.extra_headers["Message-ID"] for m in mail.outbox) == sorted(
+        f"<notification-{pk}@cipn.example.org>" for pk in ids)
 
 
 def test_the_sweep_hands_over_what_has_waited_too_long(team, dispatched):
@@ -170,3 +216,22 @@ def test_a_clinician_off_the_care_team_sees_nothing(client, clinic):
     client.force_login(clinic.other_clinician)
     page = client.get("/clinician/").content.decode()
     assert "new alert" not in page and clinic.patient.display_name() not in page
+
+
+def test_notices_disappear_when_the_clinician_leaves_the_care_team(client, team):
+    from accounts.models import CareTeamMember
+
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    CareTeamMember.objects.filter(patient=team.patient, clinician=team.clinician).delete()
+    client.force_login(team.clinician)
+    assert team.patient.display_name() not in client.get("/clinician/").content.decode()
+
+
+def test_inactive_clinicians_are_not_notified(team):
+    team.other_clinician.is_active = False
+    team.other_clinician.save()
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    assert not Notification.objects.filter(recipient=team.other_clinician).exists()
+    assert Notification.objects.filter(recipient=team.clinician, channel="email").exists()

@@ -90,6 +90,7 @@ def test_exactly_one_summary_per_person_per_week_whatever_the_retries(clinic):
 
 
 def test_no_subject_line_carries_health_details(clinic):
+    clinic.patient.first_name, clinic.patient.last_name = "Rosalind", "Okonkwo"
     with_email(clinic.patient, clinic.clinician, zone="UTC")
     clinic.patient.reminder_hour = 0
     clinic.patient.save()
