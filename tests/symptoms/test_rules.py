@@ -446,6 +446,20 @@ def test_a_rise_from_four_to_41_sevenths_is_not_worsening():
     assert assessment.weekly_average == Fraction(41, 7) and "worsening" not in assessment.urgent
 
 
+@settings(max_examples=100, deadline=None)
+@given(last_week=st.lists(st.one_of(st.none(), st.integers(0, 8)), min_size=7, max_size=7), policy=policies,
+       eased_day=st.integers(0, 6))
+def test_any_week_two_points_worse_than_the_week_before_is_worsening_and_one_point_less_is_not(
+        last_week, policy, eased_day):
+    this_week = [None if score is None else score + 2 for score in last_week]
+    assessment = assess(two_weeks(last_week, this_week), march(14), policy)
+    both_valid = sum(score is not None for score in last_week) >= policy.min_days_per_week
+    assert ("worsening" in assessment.urgent) is both_valid
+    if both_valid and this_week[eased_day] is not None:
+        this_week[eased_day] -= 1
+        assert "worsening" not in assess(two_weeks(last_week, this_week), march(14), policy).urgent
+
+
 def test_no_worsening_when_last_week_had_too_few_days_logged():
     assessment = assess(two_weeks([0, None, 0, None, 0, None, None], [9] * 7), march(14))
     assert assessment.previous_weekly_average is None
