@@ -99,12 +99,12 @@ def ensure_database(url: str) -> None:
     print(f"Created database {name}.")
 
 
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DJANGO_SETTINGS_MODULE"] = "cipn_tracker.settings"
+def setup_django(url: str, extra_env: dict[str, str] | None = None,
+                 own_prefixes: tuple[str, ...] = (USERNAME_PREFIX,)) -> None:
+    os.environ.update({"DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "cipn_tracker.settings",
+                       # DEBUG keeps a log of every query, which would be timed too.
+                       "DJANGO_DEBUG": "false", **(extra_env or {})})
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
-    # DEBUG keeps a log of every query, which would be timed too.
-    os.environ["DJANGO_DEBUG"] = "false"
     sys.path.insert(0, str(PROJECT_DIR))
     import django
     from django.core.management import call_command
@@ -113,21 +113,23 @@ def setup_django(url: str) -> None:
     django.setup()
     if connection.vendor != "postgresql":
         fail(f"the benchmark needs PostgreSQL, not {connection.vendor}.")
-    refuse_foreign_users()
+    refuse_foreign_users(own_prefixes)
     call_command("migrate", verbosity=0)
 
 
-def refuse_foreign_users() -> None:
-    """Every run deletes all statuses and alerts: never do that (nor migrate) where real people are."""
+def refuse_foreign_users(own_prefixes: tuple[str, ...]) -> None:
+    """Each run deletes statuses, alerts or notifications: never do that (nor migrate) where real people are."""
     from accounts.models import User
 
     table = User._meta.db_table
     if execute("SELECT to_regclass(%s)", (table,))[0][0] is None:
         return
-    others = execute(f"SELECT count(*) FROM {table} WHERE username NOT LIKE %s", (f"{USERNAME_PREFIX}%",))[0][0]
+    condition = " AND ".join(["username NOT LIKE %s"] * len(own_prefixes))
+    others = execute(f"SELECT count(*) FROM {table} WHERE {condition}",
+                     tuple(f"{prefix}%" for prefix in own_prefixes))[0][0]
     if others:
-        fail(f"the database holds users who are not benchmark patients ({others}); point DATABASE_URL at a "
-             f"dedicated database (or unset it to use {DEFAULT_DATABASE_URL}).")
+        fail(f"the database holds users who are not this benchmark's ({others}); point DATABASE_URL at a "
+             f"dedicated database (or unset it to use the default).")
 
 
 def execute(statement: str, params: tuple = ()) -> list[tuple]:

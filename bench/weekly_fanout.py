@@ -46,6 +46,7 @@ import dj_database_url
 import psycopg2
 import redis
 from assess_all import analyze, connect_kwargs, copy_entries, entry_lines, execute, machine_load, positive
+from assess_all import setup_django as shared_setup_django  # noqa: E402
 from psycopg2 import sql
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -118,33 +119,8 @@ def broker_url() -> str:
 
 
 def setup_django(url: str, broker: str, queue: str) -> None:
-    os.environ.update({"DATABASE_URL": url, "CELERY_BROKER_URL": broker, "CELERY_NOTIFICATIONS_QUEUE": queue,
-                       "DJANGO_SETTINGS_MODULE": "cipn_tracker.settings", "DJANGO_DEBUG": "false"})
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
-    sys.path.insert(0, str(PROJECT_DIR))
-    import django
-    from django.core.management import call_command
-    from django.db import connection
-
-    django.setup()
-    if connection.vendor != "postgresql":
-        fail(f"the benchmark needs PostgreSQL, not {connection.vendor}.")
-    refuse_foreign_users()
-    call_command("migrate", verbosity=0)
-
-
-def refuse_foreign_users() -> None:
-    """Every run deletes all notifications: never do that (nor migrate) where real people are."""
-    from accounts.models import User
-
-    table = User._meta.db_table
-    if execute("SELECT to_regclass(%s)", (table,))[0][0] is None:
-        return
-    others = execute(f"SELECT count(*) FROM {table} WHERE username NOT LIKE %s AND username NOT LIKE %s",
-                     (f"{PATIENT_PREFIX}%", f"{CLINICIAN_PREFIX}%"))[0][0]
-    if others:
-        fail(f"the database holds users who are not this benchmark's ({others}); point DATABASE_URL at a "
-             f"dedicated database (or unset it to use {DEFAULT_DATABASE_URL}).")
+    shared_setup_django(url, {"CELERY_BROKER_URL": broker, "CELERY_NOTIFICATIONS_QUEUE": queue},
+                        (PATIENT_PREFIX, CLINICIAN_PREFIX))
 
 
 # --- The data set -----------------------------------------------------------
