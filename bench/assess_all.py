@@ -60,14 +60,14 @@ def fail(message: str) -> NoReturn:
 
 # --- The database -----------------------------------------------------------
 
-def database_url() -> str:
-    """DATABASE_URL when it names PostgreSQL, otherwise the local benchmark database."""
+def database_url(default: str = DEFAULT_DATABASE_URL) -> str:
+    """DATABASE_URL when it names PostgreSQL, otherwise the benchmark's own local database."""
     url = os.environ.get("DATABASE_URL", "")
     if url and "postgresql" in dj_database_url.parse(url)["ENGINE"]:
         return url
     if url:
-        print(f"DATABASE_URL is not PostgreSQL; using {DEFAULT_DATABASE_URL} instead.")
-    return DEFAULT_DATABASE_URL
+        print(f"DATABASE_URL is not PostgreSQL; using {default} instead.")
+    return default
 
 
 def connect_kwargs(url: str, dbname: str | None = None) -> dict:

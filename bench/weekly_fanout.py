@@ -42,12 +42,18 @@ from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
-import dj_database_url
-import psycopg2
 import redis
-from assess_all import analyze, connect_kwargs, copy_entries, entry_lines, execute, machine_load, positive
+from assess_all import (
+    analyze,
+    copy_entries,
+    ensure_database,  # noqa: E402
+    entry_lines,
+    execute,
+    machine_load,
+    positive,
+)
+from assess_all import database_url as shared_database_url  # noqa: E402
 from assess_all import setup_django as shared_setup_django  # noqa: E402
-from psycopg2 import sql
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cipn_bench_fanout"
@@ -75,33 +81,7 @@ def fail(message: str) -> NoReturn:
 # --- PostgreSQL and Redis ---------------------------------------------------
 
 def database_url() -> str:
-    """DATABASE_URL when it names PostgreSQL, otherwise this benchmark's own local database."""
-    url = os.environ.get("DATABASE_URL", "")
-    if url and "postgresql" in dj_database_url.parse(url)["ENGINE"]:
-        return url
-    if url:
-        print(f"DATABASE_URL is not PostgreSQL; using {DEFAULT_DATABASE_URL} instead.")
-    return DEFAULT_DATABASE_URL
-
-
-def ensure_database(url: str) -> None:
-    """Connect once, creating the database through the `postgres` database if it does not exist."""
-    try:
-        psycopg2.connect(**connect_kwargs(url)).close()
-        return
-    except psycopg2.OperationalError as error:
-        if "does not exist" not in str(error):
-            fail(f"cannot reach PostgreSQL at {url}: {str(error).strip()}")
-    name = dj_database_url.parse(url)["NAME"]
-    try:
-        admin = psycopg2.connect(**connect_kwargs(url, dbname="postgres"))
-    except psycopg2.OperationalError as error:
-        fail(f"cannot reach PostgreSQL to create {name}: {str(error).strip()}")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    admin.close()
-    print(f"Created database {name}.")
+    return shared_database_url(DEFAULT_DATABASE_URL)
 
 
 def broker_url() -> str:
