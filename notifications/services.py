@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import CareTeamMember, Role, User
 from notifications.models import Channel, Kind, Notification, Preferences, State
 
 logger = logging.getLogger(__name__)
@@ -62,9 +62,12 @@ def record(notifications: list[Notification]) -> list[int]:
     for notification in new:
         if notification.channel == Channel.IN_APP:  # nothing to deliver: it is on the page now
             notification.state, notification.sent_at = State.SENT, now
-    # The unique key is the last word if another process records the same one meanwhile. (Not
-    # ignore_conflicts: on SQLite that would also swallow a broken check constraint.)
-    Notification.objects.bulk_create(new, update_conflicts=True, unique_fields=["key"], update_fields=["key"])
+    # The unique key is the last word if another process records the same one meanwhile. On SQLite,
+    # "ignore conflicts" would also swallow a broken check constraint, so there it is an upsert.
+    if connection.vendor == "postgresql":
+        Notification.objects.bulk_create(new, ignore_conflicts=True)
+    else:
+        Notification.objects.bulk_create(new, update_conflicts=True, unique_fields=["key"], update_fields=["key"])
     emails = [n.key for n in new if n.channel == Channel.EMAIL]
     pending = list(Notification.objects.filter(key__in=emails, state=State.PENDING).values_list("pk", flat=True))
     if pending:
@@ -86,15 +89,16 @@ def dispatch(notification_ids: list[int]) -> bool:
     return True
 
 
-def notify_alerts_opened(alert_ids: list[int]) -> None:
+def notify_alerts_opened(alerts: list) -> None:
     """Each new alert: an in-app notice and (by preference) an email to every clinician on the care
     team, and the patient the same if they chose alert emails. Runs in the alert's transaction."""
-    from symptoms.models import Alert
-
-    alerts = list(Alert.objects.filter(pk__in=alert_ids).select_related("patient")
-                  .prefetch_related("patient__care_team"))
-    audiences = {alert.pk: [*(c for c in alert.patient.care_team.all() if c.is_active), alert.patient]
-                 for alert in alerts}
+    patient_ids = {alert.patient_id for alert in alerts}
+    people = User.objects.filter(pk__in=patient_ids).only("id", "role", "email").in_bulk()
+    teams: dict[int, list[User]] = {pk: [] for pk in patient_ids}
+    for member in CareTeamMember.objects.filter(patient_id__in=patient_ids, clinician__is_active=True) \
+            .select_related("clinician").only("patient_id", "clinician__id", "clinician__role", "clinician__email"):
+        teams[member.patient_id].append(member.clinician)
+    audiences = {alert.pk: [*teams[alert.patient_id], people[alert.patient_id]] for alert in alerts}
     emailed = wants_email({p.pk: p for people in audiences.values() for p in people}.values(), Kind.ALERT)
     record([notification for alert in alerts for person in audiences[alert.pk]
             for notification in _both_channels(person, alert, emailed)])

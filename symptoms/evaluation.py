@@ -258,7 +258,7 @@ class _AlertChanges:
         Alert.objects.bulk_create(self.new)
         Alert.objects.bulk_update(self.updated.values(), ["signal_days", "last_signal_day"])
         if self.new:  # the care team hears of each new alert; recorded in this same transaction
-            notifications.notify_alerts_opened([alert.pk for alert in self.new])
+            notifications.notify_alerts_opened(self.new)
 
 
 def _resolve_refer_alerts(patient_ids: list[int], now: datetime) -> None:
