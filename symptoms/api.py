@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from symptoms import evaluation, rules, services
-from symptoms.models import FLAG_FIELDS, LOCATIONS, NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN
+from symptoms.models import FLAG_FIELDS, LOCATIONS, NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Alert
 from symptoms.presenting import reasons_text
 
 
@@ -199,3 +199,78 @@ class AssessmentView(APIView):
         last = services.patient_entries(patient, last=as_of).values_list("date", flat=True).first()
         data = assessment_json(evaluation.status_values(assessment, last))
         return Response(AssessmentSerializer(data).data)
+
+
+class AlertSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    patient = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    state = serializers.SerializerMethodField()
+    signal_days = serializers.ListField(child=serializers.DateField())
+    last_signal_day = serializers.DateField()
+    opened_at = serializers.DateTimeField()
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_by = serializers.SerializerMethodField()
+    note = serializers.CharField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+    def get_patient(self, alert) -> dict:
+        return {"id": alert.patient_id, "name": alert.patient.display_name()}
+
+    def get_state(self, alert) -> str:
+        if alert.resolved_at is not None:
+            return "resolved"
+        return "acknowledged" if alert.acknowledged_at is not None else "open"
+
+    def get_acknowledged_by(self, alert) -> str | None:
+        return alert.acknowledged_by.display_name() if alert.acknowledged_by else None
+
+
+class IsPatientOrClinician(permissions.BasePermission):
+    message = _("Only patients and clinicians have alerts.")
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.role in ("patient", "clinician"))
+
+
+class IsClinician(permissions.BasePermission):
+    message = _("Only clinicians acknowledge alerts.")
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.role == "clinician")
+
+
+ALERT_STATES = ("open", "resolved")
+
+
+class AlertListView(APIView):
+    permission_classes = [IsPatientOrClinician]
+
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=ALERT_STATES,
+                                                description="open (not yet resolved) or resolved; default all")],
+                   responses=AlertSerializer(many=True))
+    def get(self, request):
+        """Alerts you may see: a patient their own, a clinician those of their own patients; newest first."""
+        state = request.query_params.get("status") or None
+        if state is not None and state not in ALERT_STATES:
+            raise ValidationError({"status": [_("Use open or resolved.")]})
+        return Response(AlertSerializer(services.visible_alerts(request.user, state), many=True).data)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = StrictCharField(required=False, default="", allow_blank=True, max_length=NOTES_MAX_LENGTH)
+
+
+class AlertAcknowledgeView(APIView):
+    permission_classes = [IsClinician]
+
+    @extend_schema(request=AcknowledgeSerializer, responses=AlertSerializer)
+    def post(self, request, alert_id: int):
+        """Acknowledge an alert about one of your patients, optionally with a note (who and when are kept)."""
+        body = AcknowledgeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            alert = services.acknowledge_alert(request.user, alert_id, body.validated_data["note"])
+        except Alert.DoesNotExist:
+            raise Http404 from None
+        return Response(AlertSerializer(alert).data)
