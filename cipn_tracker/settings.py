@@ -5,6 +5,7 @@ broker, emails written to files). Production sets the variables documented in
 the README; a bad value stops start-up with a message naming the variable.
 """
 
+import secrets
 import zoneinfo
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,11 +24,14 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off."
-        )
-    SECRET_KEY = "insecure-development-key-only-used-with-DJANGO_DEBUG"
+    if DEBUG:
+        SECRET_KEY = "insecure-development-key-only-used-with-DJANGO_DEBUG"
+    elif env_bool("CIPN_MANAGEMENT_COMMAND", False):
+        # `manage.py check`, `migrate`...: a random key, never stored, since nothing they sign outlives them.
+        # Serving (WSGI) and workers still refuse to start without DJANGO_SECRET_KEY.
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])

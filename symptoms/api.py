@@ -196,8 +196,7 @@ class AssessmentView(APIView):
         if as_of > patient.local_today():
             raise ValidationError({"as_of": [_("Must not be in the future.")]})
         assessment = evaluation.assess_patient(patient, as_of)
-        last = services.patient_entries(patient, last=as_of).values_list("date", flat=True).first()
-        data = assessment_json(evaluation.status_values(assessment, last))
+        data = assessment_json(evaluation.status_values(assessment, last_entry_date=None))  # not in the API
         return Response(AssessmentSerializer(data).data)
 
 

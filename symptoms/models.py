@@ -10,6 +10,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from symptoms.rules import DayEntry
+
 SCORE_MIN, SCORE_MAX = 0, 10
 NOTES_MAX_LENGTH = 2000
 LOCATIONS = ("hands", "feet")
@@ -82,7 +84,8 @@ class SymptomEntry(models.Model):
 
     @property
     def day_score(self) -> int:
-        return max(self.numbness, self.pain)
+        """The day's score as the referral rules define it."""
+        return DayEntry(self.date, self.numbness, self.pain).day_score
 
 
 # --- Referral policy --------------------------------------------------------

@@ -56,3 +56,14 @@ def test_email_url_file_path_is_absolute():
         env={**os.environ, "DJANGO_SECRET_KEY": "x", "DJANGO_SETTINGS_MODULE": "cipn_tracker.settings",
              "EMAIL_URL": "file:///var/spool/cipn-mail"})
     assert result.stdout.split() == ["django.core.mail.backends.filebased.EmailBackend", "/var/spool/cipn-mail"]
+
+
+def test_management_commands_run_without_a_secret_key_but_serving_does_not():
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("DJANGO_SECRET_KEY", "DJANGO_DEBUG", "CIPN_MANAGEMENT_COMMAND")}
+    check = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=environment,
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr[-500:]
+    serve = subprocess.run([sys.executable, "-c", "import cipn_tracker.wsgi"], cwd=ROOT, env=environment,
+                           capture_output=True, text=True)
+    assert serve.returncode != 0 and "DJANGO_SECRET_KEY" in serve.stderr
