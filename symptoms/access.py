@@ -4,6 +4,10 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from accounts.models import User
+from symptoms import services
 
 
 def role_required(role: str):
@@ -22,3 +26,20 @@ def role_required(role: str):
 
 patient_required = role_required("patient")
 clinician_required = role_required("clinician")
+
+
+def own_patient_required(view):
+    """A page about one patient, for a clinician on that patient's care team; anyone else signed in gets a 404.
+
+    A 404, never a 403, so the page does not confirm the patient exists.
+    """
+    @login_required
+    @wraps(view)
+    def wrapped(request, patient_id: int, *args, **kwargs):
+        try:
+            patient = services.care_team_patient(request.user, patient_id)
+        except User.DoesNotExist:
+            raise Http404 from None
+        return view(request, patient, *args, **kwargs)
+
+    return wrapped

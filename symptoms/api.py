@@ -12,8 +12,17 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from symptoms import evaluation, rules, services
-from symptoms.models import FLAG_FIELDS, LOCATIONS, NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Alert
+from accounts.models import User
+from symptoms import evaluation, rules, services, triage
+from symptoms.models import (
+    FLAG_FIELDS,
+    LOCATIONS,
+    NOTES_MAX_LENGTH,
+    SCORE_MAX,
+    SCORE_MIN,
+    Alert,
+    RecordAccessAction,
+)
 from symptoms.presenting import reasons_text
 
 
@@ -98,24 +107,32 @@ def parse_day(value: str | None, field: str) -> date | None:
         raise ValidationError({field: [_("Use a date in the form YYYY-MM-DD.")]}) from None
 
 
+ENTRY_RANGE = [
+    OpenApiParameter("from", OpenApiTypes.DATE, description="first day, inclusive"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="last day, inclusive"),
+]
+
+
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="day assessed; default today")
+
+
 class EntryListView(APIView):
     permission_classes = [IsPatient]
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, description="first day, inclusive"),
-            OpenApiParameter("to", OpenApiTypes.DATE, description="last day, inclusive"),
-        ],
-        responses=EntrySerializer(many=True),
-    )
+    @extend_schema(parameters=ENTRY_RANGE, responses=EntrySerializer(many=True))
     def get(self, request):
         """Your own entries, newest first."""
-        first = parse_day(request.query_params.get("from"), "from")
-        last = parse_day(request.query_params.get("to"), "to")
-        if first and last and first > last:
-            raise ValidationError({"from": [_("Must not be after 'to'.")]})
-        entries = services.patient_entries(request.user, first, last)
-        return Response(EntrySerializer(entries, many=True).data)
+        return entries_response(request, request.user)
+
+
+def entries_response(request, patient) -> Response:
+    """A patient's entries between `from` and `to` (both optional, inclusive), newest first."""
+    first = parse_day(request.query_params.get("from"), "from")
+    last = parse_day(request.query_params.get("to"), "to")
+    if first and last and first > last:
+        raise ValidationError({"from": [_("Must not be after 'to'.")]})
+    entries = services.patient_entries(patient, first, last)
+    return Response(EntrySerializer(entries, many=True).data)
 
 
 class EntryDayView(APIView):
@@ -185,19 +202,20 @@ def assessment_json(values: dict) -> dict:
 class AssessmentView(APIView):
     permission_classes = [IsPatient]
 
-    @extend_schema(
-        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="day assessed; default today")],
-        responses=AssessmentSerializer,
-    )
+    @extend_schema(parameters=[AS_OF], responses=AssessmentSerializer)
     def get(self, request):
         """Your assessment on a day: status, averages, streak, urgent signals, functional impact, reasons."""
-        patient = request.user
-        as_of = parse_day(request.query_params.get("as_of"), "as_of") or patient.local_today()
-        if as_of > patient.local_today():
-            raise ValidationError({"as_of": [_("Must not be in the future.")]})
-        assessment = evaluation.assess_patient(patient, as_of)
-        data = assessment_json(evaluation.status_values(assessment, last_entry_date=None))  # not in the API
-        return Response(AssessmentSerializer(data).data)
+        return assessment_response(request, request.user)
+
+
+def assessment_response(request, patient) -> Response:
+    """A patient's assessment on `as_of` (default: their today); never a future day."""
+    as_of = parse_day(request.query_params.get("as_of"), "as_of") or patient.local_today()
+    if as_of > patient.local_today():
+        raise ValidationError({"as_of": [_("Must not be in the future.")]})
+    assessment = evaluation.assess_patient(patient, as_of)
+    data = assessment_json(evaluation.status_values(assessment, last_entry_date=None))  # not in the API
+    return Response(AssessmentSerializer(data).data)
 
 
 class AlertSerializer(serializers.Serializer):
@@ -273,3 +291,63 @@ class AlertAcknowledgeView(APIView):
         except Alert.DoesNotExist:
             raise Http404 from None
         return Response(AlertSerializer(alert).data)
+
+
+# --- A clinician's own patients ----------------------------------------------------------------------------
+
+class PatientSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    last_entry_date = serializers.DateField(allow_null=True)
+    days_since_last_entry = serializers.IntegerField(allow_null=True)
+    not_reporting = serializers.BooleanField(help_text="no entry for 3 days or more")
+    open_alerts = serializers.IntegerField()
+    assessment = AssessmentSerializer()
+
+
+class PatientListView(APIView):
+    permission_classes = [IsClinician]
+
+    @extend_schema(responses=PatientSerializer(many=True))
+    def get(self, request):
+        """Your own patients with their current assessment, most urgent first."""
+        data = [{
+            "id": row.patient.pk, "name": row.patient.display_name(), "last_entry_date": row.last_entry_date,
+            "days_since_last_entry": row.days_since_last_entry, "not_reporting": row.not_reporting,
+            "open_alerts": row.open_alerts,
+            "assessment": assessment_json(row.values),
+        } for row in triage.triage_rows(request.user)]
+        return Response(PatientSerializer(data, many=True).data)
+
+
+class OwnPatientView(APIView):
+    """One of the caller's own patients; anyone else's, or a caller who is not a clinician, gets a 404."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    audit_action: RecordAccessAction
+
+    def patient(self, request, patient_id: int):
+        try:
+            patient = services.care_team_patient(request.user, patient_id)
+        except User.DoesNotExist:
+            raise Http404 from None
+        services.log_record_access(request.user, patient, self.audit_action)
+        return patient
+
+
+class PatientEntriesView(OwnPatientView):
+    audit_action = RecordAccessAction.VIEWED_ENTRIES_API
+
+    @extend_schema(parameters=ENTRY_RANGE, responses=EntrySerializer(many=True))
+    def get(self, request, patient_id: int):
+        """One of your patients' entries, newest first."""
+        return entries_response(request, self.patient(request, patient_id))
+
+
+class PatientAssessmentView(OwnPatientView):
+    audit_action = RecordAccessAction.VIEWED_ASSESSMENT_API
+
+    @extend_schema(parameters=[AS_OF], responses=AssessmentSerializer)
+    def get(self, request, patient_id: int):
+        """One of your patients' assessment on a day (default their today)."""
+        return assessment_response(request, self.patient(request, patient_id))

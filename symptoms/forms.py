@@ -1,7 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from symptoms.models import FLAG_FIELDS, NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN, SymptomEntry
+from symptoms.models import (
+    FLAG_FIELDS,
+    NOTES_MAX_LENGTH,
+    SCORE_MAX,
+    SCORE_MIN,
+    THRESHOLD_MAX,
+    THRESHOLD_MIN,
+    SymptomEntry,
+)
 
 SCORE_CHOICES = [(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
 LOCATION_CHOICES = [("hands", _("Hands")), ("feet", _("Feet"))]
@@ -59,3 +67,28 @@ class EntryForm(forms.Form):
 
     def flag_fields(self):
         return [self[flag] for flag in FLAG_FIELDS]
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note (optional)"), required=False, max_length=NOTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTES_MAX_LENGTH}),
+    )
+
+
+class ThresholdForm(forms.Form):
+    """A patient-specific threshold from 4.0 to 5.0; left empty, the clinic's applies."""
+
+    threshold = forms.DecimalField(
+        label=_("Patient-specific threshold"), required=False, min_value=THRESHOLD_MIN, max_value=THRESHOLD_MAX,
+        max_digits=3, decimal_places=2,
+        help_text=_("From 4.0 to 5.0. Leave empty to use the clinic's threshold."),
+        error_messages={
+            "invalid": _("Enter a number from 4.0 to 5.0, such as 4.5."),
+            "min_value": _("The threshold must be between 4.0 and 5.0."),
+            "max_value": _("The threshold must be between 4.0 and 5.0."),
+            "max_digits": _("Use at most two decimal places, such as 4.25."),
+            "max_decimal_places": _("Use at most two decimal places, such as 4.25."),
+        },
+        widget=forms.NumberInput(attrs={"step": "0.05", "min": "4", "max": "5", "inputmode": "decimal"}),
+    )

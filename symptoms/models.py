@@ -263,3 +263,44 @@ class Alert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.resolved_at is None
+
+
+# --- Audit log -----------------------------------------------------------------
+
+class RecordAccessAction(models.TextChoices):
+    VIEWED_RECORD = "viewed_record", _("Viewed the patient's record")
+    VIEWED_ENTRIES_API = "viewed_entries_api", _("Read the patient's entries (API)")
+    VIEWED_ASSESSMENT_API = "viewed_assessment_api", _("Read the patient's assessment (API)")
+    ACKNOWLEDGED_ALERT = "acknowledged_alert", _("Acknowledged an alert")
+    CHANGED_THRESHOLD = "changed_threshold", _("Changed the patient's threshold")
+
+
+class RecordAccess(models.Model):
+    """One look at (or change to) a patient's record by a clinician: who, which patient, when, what.
+
+    Written once and never changed. Names are copied in, so the trail survives an
+    account being deleted.
+    """
+
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                              related_name="+", verbose_name=_("who"))
+    actor_username = models.CharField(_("who (username)"), max_length=150)
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                related_name="record_accesses", verbose_name=_("patient"))
+    patient_username = models.CharField(_("patient (username)"), max_length=150)
+    action = models.CharField(_("what"), max_length=32, choices=RecordAccessAction.choices)
+
+    class Meta:
+        verbose_name = _("record access")
+        verbose_name_plural = _("record access log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["patient", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor_username} {self.action} {self.patient_username}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise ValueError("the record access log is append-only")
+        super().save(*args, **kwargs)

@@ -126,14 +126,45 @@ class _Diary:
         week = self.week(day)
         return sum(entry.day_score for entry in week), len(week)
 
-    def slide_back(self, day: date, total: int, count: int) -> tuple[int, int]:
-        """The window ending the day before `day`, from the window ending on `day`."""
-        leaving, entering = self.by_day.get(day), self.by_day.get(day - timedelta(days=WEEK_DAYS))
-        if leaving is not None:
-            total, count = total - leaving.day_score, count - 1
-        if entering is not None:
-            total, count = total + entering.day_score, count + 1
+    def move_window(self, total: int, count: int, entering: date, leaving: date) -> tuple[int, int]:
+        """A 7-day window's total and count after one day enters it and another leaves."""
+        if (entry := self.by_day.get(entering)) is not None:
+            total, count = total + entry.day_score, count + 1
+        if (entry := self.by_day.get(leaving)) is not None:
+            total, count = total - entry.day_score, count - 1
         return total, count
+
+
+@dataclass(frozen=True)
+class TrendDay:
+    """One day of a trend: its entry (if any), its 7-day average and its streak, as `assess` would see them."""
+
+    date: date
+    entry: DayEntry | None
+    weekly_average: Fraction | None
+    streak_days: int
+    referral: bool
+
+
+def trend(entries: Iterable[DayEntry], first: date, last: date, policy: Policy | None = None) -> list[TrendDay]:
+    """Every day from `first` to `last`: the figures `assess` would give on that day, in one pass.
+
+    The walk starts at the earliest entry, because a streak running on `first`
+    may have begun long before it.
+    """
+    policy = policy or Policy()
+    diary = _Diary(entries, last)
+    day = min([first, *diary.by_day])
+    total, count = diary.window_total(day)
+    streak, days = 0, []
+    while day <= last:
+        average = _average(total, count, policy.min_days_per_week)
+        streak = streak + 1 if average is not None and average > policy.threshold else 0
+        if day >= first:
+            days.append(TrendDay(day, diary.by_day.get(day), average, streak, streak >= policy.persist_days))
+        day += timedelta(days=1)
+        total, count = diary.move_window(total, count, entering=day, leaving=day - timedelta(days=WEEK_DAYS))
+    return days
 
 
 def weekly_average(entries: Iterable[DayEntry], day: date, min_days_per_week: int) -> Fraction | None:
@@ -156,7 +187,7 @@ def _run_length(diary: _Diary, as_of: date, policy: Policy, above: bool, limit: 
         run += 1
         if limit is not None and run >= limit:
             break
-        total, count = diary.slide_back(day, total, count)
+        total, count = diary.move_window(total, count, entering=day - timedelta(days=WEEK_DAYS), leaving=day)
         day -= timedelta(days=1)
     return run
 

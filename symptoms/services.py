@@ -19,15 +19,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, User
-from symptoms import evaluation
+from symptoms import evaluation, rules
 from symptoms.models import (
     FLAG_FIELDS,
     LOCATIONS,
     NOTES_MAX_LENGTH,
     Alert,
     AlertKind,
+    ClinicPolicy,
     PatientStatus,
     PatientThreshold,
+    RecordAccess,
+    RecordAccessAction,
     SymptomEntry,
 )
 
@@ -160,6 +163,71 @@ def care_team_patients(clinician: User) -> QuerySet:
     )
 
 
+def care_team_patient(clinician: User, patient_id: int) -> User:
+    """One of the clinician's own patients; anyone else's raises User.DoesNotExist (a 404 to the caller)."""
+    if not clinician.is_clinician:
+        raise User.DoesNotExist
+    return clinician.patients.get(pk=patient_id)
+
+
+def log_record_access(actor: User, patient: User, action: RecordAccessAction,
+                      now: datetime | None = None) -> RecordAccess:
+    """Write who looked at or changed which patient's record, and when, to the audit log."""
+    return RecordAccess.objects.create(
+        at=now or timezone.now(), actor=actor, actor_username=actor.username,
+        patient=patient, patient_username=patient.username, action=action,
+    )
+
+
+def patient_trend(patient: User, first: date | None = None, policy: rules.Policy | None = None) -> list[rules.TrendDay]:
+    """Each day from `first` (default: the first entry) to the patient's today, with its 7-day average and streak."""
+    today = patient.local_today()
+    entries = evaluation.day_entries([patient.pk])[patient.pk]
+    if first is None:
+        first = min((entry.date for entry in entries), default=today)
+    return rules.trend(entries, min(first, today), today, policy or evaluation.patient_policy(patient))
+
+
+@dataclass(frozen=True)
+class PatientRecord:
+    """What a clinician sees of one patient; a fixed number of queries however long the diary."""
+
+    patient: User
+    status: dict
+    trend: list[rules.TrendDay]
+    entries: list[SymptomEntry]
+    entry_count: int
+    open_alerts: list[Alert]
+    closed_alerts: list[Alert]
+    own_threshold: Decimal | None
+    clinic_threshold: Decimal
+    care_team: list[User]
+
+
+RECORD_ENTRY_DAYS = 84
+CLOSED_ALERTS_SHOWN = 10
+
+
+def patient_record(patient: User, all_entries: bool = False) -> PatientRecord:
+    """A patient's chart data, entries (the last 12 weeks, or all), alerts, thresholds and care team."""
+    own = PatientThreshold.objects.filter(patient=patient).values_list("threshold", flat=True).first()
+    clinic = ClinicPolicy.current()
+    entries = patient_entries(patient)
+    if not all_entries:
+        entries = entries.filter(date__gt=patient.local_today() - timedelta(days=RECORD_ENTRY_DAYS))
+    alerts = list(Alert.objects.filter(patient=patient).select_related("acknowledged_by")
+                  .order_by("resolved_at", "-opened_at")[:CLOSED_ALERTS_SHOWN + len(AlertKind)])
+    return PatientRecord(
+        patient=patient, status=current_status_values(patient),
+        trend=patient_trend(patient, policy=evaluation.policy_for(clinic, own)),
+        entries=list(entries), entry_count=SymptomEntry.objects.filter(patient=patient).count(),
+        open_alerts=[alert for alert in alerts if alert.is_open],
+        closed_alerts=[alert for alert in alerts if not alert.is_open][:CLOSED_ALERTS_SHOWN],
+        own_threshold=own, clinic_threshold=clinic.threshold,
+        care_team=list(patient.care_team.order_by("last_name", "first_name", "username")),
+    )
+
+
 def patient_entries(patient: User, first: date | None = None, last: date | None = None) -> QuerySet:
     """A patient's own entries, newest first, optionally between two days inclusive."""
     entries = SymptomEntry.objects.filter(patient=patient)
@@ -170,18 +238,22 @@ def patient_entries(patient: User, first: date | None = None, last: date | None 
     return entries.order_by("-date")
 
 
-def acknowledge_alert(clinician: User, alert_id: int, note: str = "", now: datetime | None = None) -> Alert:
+def acknowledge_alert(clinician: User, alert_id: int, note: str = "", now: datetime | None = None,
+                      patient_id: int | None = None) -> Alert:
     """A clinician on the patient's care team acknowledges an alert, optionally with a note.
 
     Who and when are kept. An urgent alert (fall, severe score, worsening) is closed by
     it; a referral alert stays open until the patient's average settles. Raises
-    Alert.DoesNotExist for an alert outside the clinician's own patients.
+    Alert.DoesNotExist for an alert outside the clinician's own patients (or not `patient_id`'s).
     """
     if len(note) > NOTES_MAX_LENGTH:
         raise ValidationError({"note": _("Keep the note under %(n)d characters.") % {"n": NOTES_MAX_LENGTH}})
     now = now or timezone.now()
     with transaction.atomic():
-        alert = Alert.objects.select_for_update().get(pk=alert_id, patient__care_team_memberships__clinician=clinician)
+        alerts = Alert.objects.select_for_update().filter(patient__care_team_memberships__clinician=clinician)
+        if patient_id is not None:
+            alerts = alerts.filter(patient_id=patient_id)
+        alert = alerts.get(pk=alert_id)
         if alert.acknowledged_at is None:
             alert.acknowledged_at, alert.acknowledged_by = now, clinician
         if note:
@@ -189,6 +261,7 @@ def acknowledge_alert(clinician: User, alert_id: int, note: str = "", now: datet
         if alert.kind != AlertKind.REFER and alert.resolved_at is None:
             alert.resolved_at = now
         alert.save(update_fields=["acknowledged_at", "acknowledged_by", "note", "resolved_at"])
+        log_record_access(clinician, alert.patient, RecordAccessAction.ACKNOWLEDGED_ALERT, now)
     return alert
 
 
@@ -239,6 +312,8 @@ def set_patient_threshold(by: User, patient: User, threshold: Decimal | str | No
                 raise ValidationError({"threshold": error.messages}) from None
             PatientThreshold.objects.update_or_create(patient=patient, defaults={"threshold": value, "set_by": by})
         evaluation.evaluate_patient(patient)
+        if by.is_clinician:
+            log_record_access(by, patient, RecordAccessAction.CHANGED_THRESHOLD)
 
 
 def schedule_full_reevaluation() -> bool:

@@ -1,6 +1,7 @@
 """Weekly figures for summaries and digests, computed by the referral rules (never by templates)."""
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
@@ -8,15 +9,19 @@ from django.db.models import Count, Q
 from accounts.models import User
 from symptoms import evaluation, rules
 from symptoms.models import FLAG_FIELDS, PatientStatus, Status, SymptomEntry
-
-NOT_REPORTING_DAYS = 3
-STATUS_ORDER = [Status.REFER, Status.WATCH, Status.INSUFFICIENT_DATA, Status.OK]
+from symptoms.triage import NOT_REPORTING_DAYS, STATUS_ORDER
 
 
 def previous_week(today: date) -> tuple[date, date]:
     """Monday and Sunday of the last full week before `today`."""
     monday = today - timedelta(days=today.weekday() + 7)
     return monday, monday + timedelta(days=6)
+
+
+def flag_counts(entries: Iterable[SymptomEntry]) -> list[tuple[str, int]]:
+    """Each daily-life question answered yes at least once, with how many days."""
+    counts = Counter(flag for entry in entries for flag in FLAG_FIELDS if getattr(entry, flag))
+    return [(SymptomEntry._meta.get_field(flag).verbose_name, counts[flag]) for flag in FLAG_FIELDS if counts[flag]]
 
 
 def patient_week(patient: User, today: date) -> dict:
@@ -26,8 +31,6 @@ def patient_week(patient: User, today: date) -> dict:
     diary = [rules.DayEntry(*(getattr(entry, name) for name in evaluation.ENTRY_COLUMNS)) for entry in entries]
     policy = evaluation.patient_policy(patient)
     week_end = rules.assess(diary, sunday, policy)
-    flags = Counter(flag for entry in entries if monday <= entry.date <= sunday
-                    for flag in FLAG_FIELDS if getattr(entry, flag))
     average, previous = week_end.weekly_average, week_end.previous_weekly_average
     return {
         "monday": monday, "sunday": sunday, "days_logged": week_end.days_logged,
@@ -35,10 +38,32 @@ def patient_week(patient: User, today: date) -> dict:
         "previous_weekly_average": evaluation.two_places(previous),
         "change": evaluation.two_places(average - previous) if average is not None and previous is not None
         else None,
-        "flags": [(SymptomEntry._meta.get_field(flag).verbose_name, flags[flag]) for flag in FLAG_FIELDS
-                  if flags[flag]],
+        "flags": flag_counts(entry for entry in entries if monday <= entry.date <= sunday),
         "current": evaluation.status_values(rules.assess(diary, today, policy), entries[-1].date if entries else None),
     }
+
+
+REPORT_WEEKS = 4
+REPORT_DAYS = REPORT_WEEKS * rules.WEEK_DAYS
+
+
+def appointment_weeks(trend: list[rules.TrendDay], entries: list[SymptomEntry]) -> list[dict]:
+    """The last four 7-day weeks ending on the trend's last day, newest first: average, days logged,
+    worst day, and how often each daily-life question was answered yes."""
+    by_day = {day.date: day for day in trend}
+    last_day = trend[-1].date
+    weeks = []
+    for back in range(REPORT_WEEKS):
+        last = last_day - timedelta(days=back * rules.WEEK_DAYS)
+        first = last - timedelta(days=rules.WEEK_DAYS - 1)
+        logged = [entry for entry in entries if first <= entry.date <= last]
+        weeks.append({
+            "first": first, "last": last, "days_logged": len(logged),
+            "weekly_average": evaluation.two_places(by_day[last].weekly_average) if last in by_day else None,
+            "worst_day_score": max((entry.day_score for entry in logged), default=None),
+            "flags": flag_counts(logged),
+        })
+    return weeks
 
 
 def clinician_digest(clinician: User, today: date) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from symptoms import views
+from symptoms import clinician_views, views
 from symptoms.converters import IsoDateConverter
 
 register_converter(IsoDateConverter, "isodate")
@@ -10,5 +10,10 @@ urlpatterns = [
     path("log/", views.log_entry, name="log_today"),
     path("log/<isodate:day>/", views.log_entry, name="log_day"),
     path("history/", views.history, name="history"),
-    path("clinician/", views.clinician_home, name="clinician_home"),
+    path("report/", views.report, name="report"),
+    path("clinician/", clinician_views.clinician_home, name="clinician_home"),
+    path("clinician/patients/<int:patient_id>/", clinician_views.patient_detail, name="patient_detail"),
+    path("clinician/patients/<int:patient_id>/alerts/<int:alert_id>/acknowledge/", clinician_views.acknowledge,
+         name="acknowledge_alert"),
+    path("clinician/patients/<int:patient_id>/threshold/", clinician_views.set_threshold, name="set_threshold"),
 ]

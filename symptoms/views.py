@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -6,9 +6,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from notifications import services as notifications
-from symptoms import services
-from symptoms.access import clinician_required, patient_required
+from symptoms import charts, services, summaries
+from symptoms.access import patient_required
 from symptoms.forms import EntryForm
 from symptoms.presenting import patient_summary
 
@@ -57,20 +56,31 @@ def _log_url(patient, day: date) -> str:
 
 @patient_required
 def history(request):
-    """Every past entry, newest first (the chart arrives with the trends issue)."""
+    """The trend chart with its numbers as a table, the current status, and every entry, newest first."""
     first_editable, _today = services.editable_days(request.user)
     entries = services.patient_entries(request.user)
-    summary = patient_summary(services.current_status_values(request.user))
-    return render(request, "symptoms/history.html",
-                  {"entries": entries, "first_editable": first_editable, "summary": summary})
+    values = services.current_status_values(request.user)
+    trend = services.patient_trend(request.user)
+    context = {
+        "entries": entries, "first_editable": first_editable, "summary": patient_summary(values),
+        "figure": charts.trend_figure(trend, values["threshold"]), "chart_rows": charts.chart_rows(trend),
+    }
+    return render(request, "symptoms/history.html", context)
 
 
-@clinician_required
-def clinician_home(request):
-    """The clinician's own patients and when each last logged."""
-    if request.method == "POST":
-        notifications.mark_notices_read(request.user)
-        return redirect("symptoms:clinician_home")
-    patients = services.care_team_patients(request.user)
-    notices = notifications.unread_notices(request.user)
-    return render(request, "symptoms/clinician_home.html", {"patients": patients, "notices": notices})
+@patient_required
+def report(request):
+    """A one-page summary of the last four weeks to print for an appointment."""
+    patient = request.user
+    today = patient.local_today()
+    first = today - timedelta(days=summaries.REPORT_DAYS - 1)
+    values = services.current_status_values(patient)
+    trend = services.patient_trend(patient, first=first)
+    entries = list(services.patient_entries(patient, first, today))
+    context = {
+        "first": first, "today": today, "summary": patient_summary(values), "values": values,
+        "figure": charts.trend_figure(trend, values["threshold"], range_days=summaries.REPORT_DAYS, static=True),
+        "weeks": summaries.appointment_weeks(trend, entries),
+        "noted_entries": [entry for entry in entries if entry.notes],
+    }
+    return render(request, "symptoms/report.html", context)

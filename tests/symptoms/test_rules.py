@@ -614,3 +614,26 @@ def test_reasons_are_translatable_templates_with_the_numbers_kept_apart():
     assessment = assess(logged_daily(date(2025, 2, 24), [4] * 7 + [5] * 14 + [6, 6]), date(2025, 3, 18))
     for reason in assessment.reasons:
         assert "16" not in reason.message and "2025" not in reason.message
+
+
+@settings(max_examples=150, deadline=None)
+@given(history=histories(), policy=policies, span=st.integers(0, 30))
+def test_trend_gives_each_day_the_average_streak_and_referral_the_reference_gives(history, policy, span):
+    entries, last = history
+    first = last - timedelta(days=span)
+    days = rules.trend(entries, first, last, policy)
+    assert [day.date for day in days] == [first + timedelta(days=n) for n in range(span + 1)]
+    for day in days:
+        expected = reference.assess(entries, day.date, policy)
+        assert day.weekly_average == expected.weekly_average, day.date
+        assert day.streak_days == expected.streak_days, day.date
+        assert day.referral == (expected.status == rules.REFER), day.date
+        assert day.entry == next((e for e in entries if e.date == day.date), None)
+
+
+def test_trend_counts_a_streak_that_began_before_the_first_day_shown():
+    entries = logged_daily(march(1), [6] * 25)  # the average counts from 4 March, the fourth day logged
+    days = rules.trend(entries, march(20), march(25))
+    assert [day.streak_days for day in days] == [17, 18, 19, 20, 21, 22]
+    assert [day.referral for day in days] == [True] * 6
+    assert days[0].weekly_average == Fraction(6)

@@ -1,0 +1,139 @@
+"""The trend chart as plotly figure data, and the same numbers as table rows.
+
+Built on the server from the day-by-day trend (`rules.trend`), so the chart
+shows exactly what the referral rules saw; `static/js/charts.js` only draws it.
+Lines differ by dash and marker as well as colour, so the chart never relies on
+colour alone.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from django.utils.translation import gettext as _
+
+from symptoms.evaluation import two_places
+from symptoms.rules import TrendDay
+
+DEFAULT_RANGE_DAYS = 84  # twelve weeks
+SCORE_AXIS_TOP = 11  # room above 10 for the fall and daily-life markers
+FALL_ROW, DAILY_LIFE_ROW = 10.7, 10.3
+COLOURS = {
+    "numbness": "#1f5fa8", "pain": "#b35806", "average": "#1b1b1b", "threshold": "#b2182b",
+    "referral": "rgba(178, 24, 43, 0.13)", "fall": "#7a0019", "daily_life": "#5e3c99",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+
+def referral_periods(days: list[TrendDay]) -> list[Period]:
+    """Runs of consecutive days on which a professional evaluation was recommended."""
+    periods: list[Period] = []
+    for day in days:
+        if not day.referral:
+            continue
+        if periods and periods[-1].last == day.date - timedelta(days=1):
+            periods[-1] = Period(periods[-1].first, day.date)
+        else:
+            periods.append(Period(day.date, day.date))
+    return periods
+
+
+def daily_life_flags(day: TrendDay) -> list[str]:
+    entry = day.entry
+    if entry is None:
+        return []
+    names = ((entry.dropped_objects, _("dropped things")), (entry.balance_problems, _("unsteady")),
+             (entry.fine_motor_difficulty, _("fine tasks hard")))
+    return [str(name) for flagged, name in names if flagged]
+
+
+def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_days: int = DEFAULT_RANGE_DAYS,
+                 static: bool = False) -> dict:
+    """Daily numbness and pain, the 7-day average, the threshold, shaded referral periods, falls and
+    daily-life markers; showing the last `range_days` days, with buttons to zoom out to everything."""
+    dates = [day.date.isoformat() for day in days]
+    first, last = days[0].date, days[-1].date
+    shown_from = max(first, last - timedelta(days=range_days - 1))
+    data = [
+        _line(_("Numbness"), dates, [d.entry.numbness if d.entry else None for d in days], "numbness",
+              dash="solid", symbol="circle"),
+        _line(_("Pain"), dates, [d.entry.pain if d.entry else None for d in days], "pain",
+              dash="dot", symbol="square"),
+        {**_line(_("7-day average"), dates, [_number(d.weekly_average) for d in days], "average",
+                 dash="solid", symbol="diamond"), "mode": "lines", "line": {"color": COLOURS["average"], "width": 4}},
+        {"type": "scatter", "mode": "lines", "name": _("Threshold %(value)s") % {"value": _number(threshold)},
+         "x": [first.isoformat(), last.isoformat()], "y": [_number(threshold)] * 2, "hoverinfo": "skip",
+         "line": {"color": COLOURS["threshold"], "dash": "dash", "width": 2}},
+        _markers(_("Fall"), [d for d in days if d.entry and d.entry.fell], FALL_ROW, "fall", "x", _("Fall")),
+        _markers(_("Daily life affected"), [d for d in days if daily_life_flags(d)], DAILY_LIFE_ROW,
+                 "daily_life", "triangle-up", None),
+    ]
+    layout = {
+        "margin": {"l": 48, "r": 16, "t": 40, "b": 40},
+        "hovermode": "x unified",
+        "legend": {"orientation": "h", "y": -0.18},
+        "xaxis": {"type": "date", "range": [_half_day_before(shown_from), _half_day_after(last)], "rangeselector": {
+            "buttons": [
+                {"count": 28, "step": "day", "stepmode": "backward", "label": _("4 weeks")},
+                {"count": DEFAULT_RANGE_DAYS, "step": "day", "stepmode": "backward", "label": _("12 weeks")},
+                {"step": "all", "label": _("All")},
+            ]}},
+        "yaxis": {"title": {"text": _("Score (0 to 10)")}, "range": [0, SCORE_AXIS_TOP], "fixedrange": True,
+                  "tickvals": list(range(0, 11, 2))},
+        "shapes": [_shaded(period, index == 0) for index, period in enumerate(referral_periods(days))],
+    }
+    config = {"responsive": True, "displaylogo": False, "staticPlot": static,
+              "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+    return {"data": data, "layout": layout, "config": config}
+
+
+def _number(value: Fraction | Decimal | None) -> float | None:
+    if value is None:
+        return None
+    return float(two_places(Fraction(value)))
+
+
+def _half_day_before(day: date) -> str:
+    """Noon of the day before: the first point, or shaded day, is not cut in half."""
+    return f"{(day - timedelta(days=1)).isoformat()} 12:00"
+
+
+def _half_day_after(day: date) -> str:
+    return f"{day.isoformat()} 12:00"
+
+
+def _line(name: str, dates: list[str], values: list, colour: str, *, dash: str, symbol: str) -> dict:
+    return {"type": "scatter", "mode": "lines+markers", "name": name, "x": dates, "y": values,
+            "connectgaps": False, "line": {"color": COLOURS[colour], "dash": dash, "width": 2},
+            "marker": {"color": COLOURS[colour], "symbol": symbol, "size": 6}}
+
+
+def _markers(name: str, days: list[TrendDay], row: float, colour: str, symbol: str, label: str | None) -> dict:
+    return {"type": "scatter", "mode": "markers", "name": name, "x": [d.date.isoformat() for d in days],
+            "y": [row] * len(days), "hovertext": [label or ", ".join(daily_life_flags(d)) for d in days],
+            "hoverinfo": "x+text", "marker": {"color": COLOURS[colour], "symbol": symbol, "size": 11}}
+
+
+def _shaded(period: Period, in_legend: bool) -> dict:
+    return {"type": "rect", "xref": "x", "yref": "paper", "x0": _half_day_before(period.first),
+            "x1": _half_day_after(period.last), "y0": 0, "y1": 1, "fillcolor": COLOURS["referral"],
+            "line": {"width": 0}, "layer": "below", "name": _("Evaluation recommended"),
+            "showlegend": in_legend}
+
+
+def chart_rows(days: list[TrendDay], range_days: int = DEFAULT_RANGE_DAYS) -> list[dict]:
+    """The chart's numbers for its default range, newest first, for the table beside it."""
+    recent = days[-range_days:]
+    return [
+        {"date": day.date, "numbness": day.entry.numbness if day.entry else None,
+         "pain": day.entry.pain if day.entry else None, "weekly_average": two_places(day.weekly_average),
+         "streak_days": day.streak_days, "referral": day.referral, "fell": bool(day.entry and day.entry.fell),
+         "daily_life": daily_life_flags(day)}
+        for day in reversed(recent) if day.entry or day.weekly_average is not None
+    ]

@@ -1,0 +1,103 @@
+"""Clinician pages: the triage list of their own patients, and one patient's record."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from notifications import services as notifications
+from symptoms import charts, services, triage
+from symptoms.access import clinician_required, own_patient_required
+from symptoms.forms import AcknowledgeForm, ThresholdForm
+from symptoms.models import Alert, FunctionalImpact, RecordAccessAction, Status
+from symptoms.presenting import reasons_text
+
+FILTER_LABELS = {
+    "urgent": _("Urgent"), "not_reporting": _("Not reporting"),
+    **{status.value: status.label for status in Status},
+}
+
+
+@clinician_required
+def clinician_home(request):
+    """The clinician's own patients, most urgent first, filtered by status if asked."""
+    if request.method == "POST":
+        notifications.mark_notices_read(request.user)
+        return redirect("symptoms:clinician_home")
+    wanted = request.GET.get("status") or None
+    filter_error = None
+    if wanted is not None and wanted not in triage.FILTERS:
+        filter_error, wanted = _("Unknown status filter “%(value)s”; showing all patients.") % {"value": wanted}, None
+    rows = triage.triage_rows(request.user)
+    counts = triage.status_counts(rows)
+    filters = [{"value": name, "label": FILTER_LABELS[name], "count": counts[name]} for name in triage.FILTERS]
+    context = {
+        "rows": [row for row in rows if row.matches(wanted)], "total": len(rows), "filters": filters,
+        "wanted": wanted, "filter_error": filter_error, "notices": notifications.unread_notices(request.user),
+    }
+    return render(request, "symptoms/clinician_home.html", context, status=400 if filter_error else 200)
+
+
+@own_patient_required
+def patient_detail(request, patient: User):
+    """One patient's record: chart, entries, alerts, functional impact, threshold and care team."""
+    services.log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
+    return _render_detail(request, patient)
+
+
+def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | None = None,
+                   ack_forms: dict[int, AcknowledgeForm] | None = None, status: int = 200):
+    record = services.patient_record(patient, all_entries=request.GET.get("entries") == "all")
+    threshold = record.own_threshold if record.own_threshold is not None else record.clinic_threshold
+    ack_forms = ack_forms or {}
+    context = {
+        "record": record, "patient": patient,
+        "reasons": reasons_text(record.status["reasons"]),
+        "status_label": Status(record.status["status"]).label,
+        "functional_impact_label": _functional_impact_label(record.status["functional_impact"]),
+        "figure": charts.trend_figure(record.trend, threshold),
+        "chart_rows": charts.chart_rows(record.trend),
+        "threshold": threshold,
+        "threshold_form": threshold_form or ThresholdForm(initial={"threshold": record.own_threshold}),
+        "open_alerts": [(alert, ack_forms.get(alert.pk) or AcknowledgeForm(prefix=f"alert-{alert.pk}"))
+                        for alert in record.open_alerts],
+        "showing_all_entries": request.GET.get("entries") == "all",
+    }
+    return render(request, "symptoms/patient_detail.html", context, status=status)
+
+
+def _functional_impact_label(value: str) -> str:
+    return FunctionalImpact(value).label
+
+
+@require_POST
+@own_patient_required
+def acknowledge(request, patient: User, alert_id: int):
+    form = AcknowledgeForm(request.POST, prefix=f"alert-{alert_id}")
+    if form.is_valid():
+        try:
+            services.acknowledge_alert(request.user, alert_id, form.cleaned_data["note"], patient_id=patient.pk)
+        except Alert.DoesNotExist:
+            raise Http404 from None
+        messages.success(request, _("Alert acknowledged."))
+        return redirect("symptoms:patient_detail", patient_id=patient.pk)
+    return _render_detail(request, patient, ack_forms={alert_id: form}, status=400)
+
+
+@require_POST
+@own_patient_required
+def set_threshold(request, patient: User):
+    form = ThresholdForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_patient_threshold(request.user, patient, form.cleaned_data["threshold"])
+        except ValidationError as error:
+            for message in error.message_dict.get("threshold", error.messages):
+                form.add_error("threshold", message)
+        else:
+            messages.success(request, _("Threshold saved; the patient's status has been re-assessed."))
+            return redirect("symptoms:patient_detail", patient_id=patient.pk)
+    return _render_detail(request, patient, threshold_form=form, status=400)
