@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from symptoms import services
-from symptoms.models import Alert, ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
+from symptoms.models import Alert, ClinicPolicy, PatientStatus, PatientThreshold, RecordAccess, SymptomEntry
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +87,14 @@ class SymptomEntryAdmin(ReadOnlyAdmin):
     list_filter = ["date"]
     search_fields = ["patient__username"]
     date_hierarchy = "date"
+
+
+@admin.register(RecordAccess)
+class RecordAccessAdmin(ReadOnlyAdmin):
+    """The audit trail of clinicians' views of and changes to patients' records; nobody may edit it."""
+
+    list_display = ["at", "actor_username", "patient_username", "action"]
+    list_filter = ["action", "at"]
+    search_fields = ["actor_username", "patient_username"]
+    date_hierarchy = "at"
+    list_select_related = False
