@@ -4,12 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.api import SignInTokenView
 from cipn_tracker.api import api_not_found
+from education.api import ArticleListView
 
 api_v1 = [
     path("auth/token/", SignInTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("symptoms.api_urls")),
+    path("articles/", ArticleListView.as_view(), name="api-articles"),
     re_path(r"^.*$", api_not_found),
 ]
 
@@ -18,4 +20,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("accounts.urls")),
     path("", include("symptoms.urls")),
+    path("", include("education.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

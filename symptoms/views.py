@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from education.suggestions import suggestions_for
 from symptoms import charts, services, summaries
 from symptoms.access import patient_required
 from symptoms.forms import EntryForm
@@ -42,7 +43,7 @@ def log_entry(request, day: date | None = None):
         status = 400
     context = {
         "form": form, "day": day, "existing": existing, "day_error": day_error,
-        "recent_days": services.recent_days(patient),
+        "recent_days": services.recent_days(patient), "suggestions": suggestions_for(patient),
         "summary": patient_summary(services.current_status_values(patient)),
     }
     return render(request, "symptoms/log.html", context, status=status)
@@ -63,6 +64,7 @@ def history(request):
     trend = services.patient_trend(request.user)
     context = {
         "entries": entries, "first_editable": first_editable, "summary": patient_summary(values),
+        "suggestions": suggestions_for(request.user),
         "figure": charts.trend_figure(trend, values["threshold"]), "chart_rows": charts.chart_rows(trend),
     }
     return render(request, "symptoms/history.html", context)

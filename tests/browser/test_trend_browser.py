@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from symptoms import evaluation
 from accounts.models import CareTeamMember
+from symptoms import evaluation
 from symptoms.models import Alert, SymptomEntry
 from tests.browser.conftest import ARTIFACTS_DIR, sign_in
 from tests.factories import ClinicianFactory, PatientFactory
