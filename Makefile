@@ -9,7 +9,7 @@ RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.
 # Tests run with DEBUG off, as in production; the key only has to exist.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}
 
-.PHONY: run test venv venv-dev chromium lint bench-help clean
+.PHONY: run test venv venv-dev system-packages lint messages bench-help clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed (found %s)" % sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -28,6 +28,7 @@ venv: $(RUNTIME_STAMP)
 venv-dev: $(DEV_STAMP)
 
 run: venv
+	$(RUN_ENV) $(PY) manage.py compiletranslations --verbosity 0
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(PY) manage.py seed_demo
@@ -37,14 +38,23 @@ run: venv
 	@echo ""
 	$(RUN_ENV) PORT=$${PORT:-8000} PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev start
 
-# Browser tests drive Debian's Chromium; install it when we are allowed to.
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium >/dev/null || { apt-get update -q && apt-get install -y -q chromium; }; \
-		elif command -v sudo >/dev/null 2>&1; then sudo apt-get install -y -q chromium; \
-		else echo "Chromium is not installed and cannot be installed here: browser tests will not run."; fi; }
+# Translators: after changing strings, `make messages` and fill in locale/zh_Hant/LC_MESSAGES/django.po.
+messages: venv
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l zh_Hant --no-obsolete \
+		--ignore='.venv/*' --ignore='bench/*' --ignore='tests/*' --ignore='staticfiles/*' --ignore='var/*'
 
-test: venv-dev chromium
+# Browser tests drive Debian's Chromium, and the translation check runs GNU gettext's xgettext;
+# install both when we are allowed to.
+system-packages:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $$missing >/dev/null || { apt-get update -q && apt-get install -y -q $$missing; }; \
+		elif command -v sudo >/dev/null 2>&1; then sudo apt-get install -y -q $$missing; \
+		else echo "Cannot install $$missing here: browser tests or the catalog check will not run."; fi; fi
+
+test: venv-dev system-packages
+	$(TEST_ENV) $(PY) manage.py compiletranslations --verbosity 0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv-dev

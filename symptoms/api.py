@@ -251,7 +251,7 @@ class IsPatientOrClinician(permissions.BasePermission):
 
 
 class IsClinician(permissions.BasePermission):
-    message = _("Only clinicians acknowledge alerts.")
+    message = _("Only clinicians have patients.")
 
     def has_permission(self, request, view) -> bool:
         return bool(request.user and request.user.is_authenticated and request.user.role == "clinician")
@@ -279,7 +279,7 @@ class AcknowledgeSerializer(serializers.Serializer):
 
 
 class AlertAcknowledgeView(APIView):
-    permission_classes = [IsClinician]
+    permission_classes = [permissions.IsAuthenticated]  # anyone not on the care team gets a 404
 
     @extend_schema(request=AcknowledgeSerializer, responses=AlertSerializer)
     def post(self, request, alert_id: int):
@@ -328,11 +328,14 @@ class OwnPatientView(APIView):
 
     def patient(self, request, patient_id: int):
         try:
-            patient = services.care_team_patient(request.user, patient_id)
+            return services.care_team_patient(request.user, patient_id)
         except User.DoesNotExist:
             raise Http404 from None
+
+    def logged(self, request, patient, response: Response) -> Response:
+        """Write the read to the access log once it has succeeded."""
         services.log_record_access(request.user, patient, self.audit_action)
-        return patient
+        return response
 
 
 class PatientEntriesView(OwnPatientView):
@@ -341,7 +344,8 @@ class PatientEntriesView(OwnPatientView):
     @extend_schema(parameters=ENTRY_RANGE, responses=EntrySerializer(many=True))
     def get(self, request, patient_id: int):
         """One of your patients' entries, newest first."""
-        return entries_response(request, self.patient(request, patient_id))
+        patient = self.patient(request, patient_id)
+        return self.logged(request, patient, entries_response(request, patient))
 
 
 class PatientAssessmentView(OwnPatientView):
@@ -350,4 +354,5 @@ class PatientAssessmentView(OwnPatientView):
     @extend_schema(parameters=[AS_OF], responses=AssessmentSerializer)
     def get(self, request, patient_id: int):
         """One of your patients' assessment on a day (default their today)."""
-        return assessment_response(request, self.patient(request, patient_id))
+        patient = self.patient(request, patient_id)
+        return self.logged(request, patient, assessment_response(request, patient))

@@ -11,11 +11,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from symptoms.evaluation import two_places
 from symptoms.rules import TrendDay
 
+# Month names and toolbar in the reader's language; the locale file is in static/vendor/plotly.
+PLOTLY_LOCALES = {"zh-hant": "zh-TW"}
 DEFAULT_RANGE_DAYS = 84  # twelve weeks
 SCORE_AXIS_TOP = 11  # room above 10 for the fall and daily-life markers
 FALL_ROW, DAILY_LIFE_ROW = 10.7, 10.3
@@ -90,6 +93,8 @@ def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_d
     }
     config = {"responsive": True, "displaylogo": False, "staticPlot": static,
               "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+    if (locale := PLOTLY_LOCALES.get(get_language())) is not None:
+        config["locale"] = locale
     return {"data": data, "layout": layout, "config": config}
 
 

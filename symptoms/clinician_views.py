@@ -44,12 +44,13 @@ def clinician_home(request):
 @own_patient_required
 def patient_detail(request, patient: User):
     """One patient's record: chart, entries, alerts, functional impact, threshold and care team."""
-    services.log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
     return _render_detail(request, patient)
 
 
 def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | None = None,
                    ack_forms: dict[int, AcknowledgeForm] | None = None, status: int = 200):
+    """The record page, also shown again with a form's errors; each showing is logged as a view."""
+    services.log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
     record = services.patient_record(patient, all_entries=request.GET.get("entries") == "all")
     threshold = record.own_threshold if record.own_threshold is not None else record.clinic_threshold
     ack_forms = ack_forms or {}

@@ -248,6 +248,8 @@ def acknowledge_alert(clinician: User, alert_id: int, note: str = "", now: datet
     """
     if len(note) > NOTES_MAX_LENGTH:
         raise ValidationError({"note": _("Keep the note under %(n)d characters.") % {"n": NOTES_MAX_LENGTH}})
+    if not clinician.is_clinician:
+        raise Alert.DoesNotExist
     now = now or timezone.now()
     with transaction.atomic():
         alerts = Alert.objects.select_for_update().filter(patient__care_team_memberships__clinician=clinician)

@@ -4,7 +4,9 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import AdminFactory, CareTeamMemberFactory, ClinicianFactory, PatientFactory
@@ -17,6 +19,13 @@ def skip_or_fail(reason: str) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason} (CIPN_REQUIRE_SERVICES=1: CI must not skip this)")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test():
+    """A request leaves its reader's language active in the thread; the next test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -55,9 +55,9 @@ def test_a_clinician_off_the_care_team_gets_404_and_nothing_changes(clinic, fall
     assert fall_alert.acknowledged_at is None
 
 
-def test_patients_and_admins_cannot_acknowledge(clinic, fall_alert):
-    assert api_as(clinic.patient).post(ack_url(fall_alert), {}, format="json").status_code == 403
-    assert api_as(clinic.admin).post(ack_url(fall_alert), {}, format="json").status_code == 403
+def test_patients_and_admins_cannot_acknowledge_and_are_not_told_the_alert_exists(clinic, fall_alert):
+    assert api_as(clinic.patient).post(ack_url(fall_alert), {}, format="json").status_code == 404
+    assert api_as(clinic.admin).post(ack_url(fall_alert), {}, format="json").status_code == 404
     assert api_as(clinic.admin).get("/api/v1/alerts/").status_code == 403
     fall_alert.refresh_from_db()
     assert fall_alert.acknowledged_at is None
