@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -16,7 +17,7 @@ from symptoms.models import Alert, FunctionalImpact, RecordAccessAction, Status
 from symptoms.presenting import reasons_text
 
 FILTER_LABELS = {
-    "urgent": _("Urgent"), "not_reporting": _("Not reporting"),
+    "urgent": gettext_lazy("Urgent"), "not_reporting": gettext_lazy("Not reporting"),
     **{status.value: status.label for status in Status},
 }
 

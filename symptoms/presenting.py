@@ -4,7 +4,7 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from symptoms import rules
 from symptoms.models import Status
@@ -35,8 +35,13 @@ def reasons_text(reasons: list[dict]) -> list[str]:
 
 def _format_param(name: str, value: object) -> object:
     if name in DATE_PARAMS and isinstance(value, str):
-        return formats.date_format(date.fromisoformat(value), "j F Y")
+        return formats.date_format(date.fromisoformat(value), long_date_format())
     return value
+
+
+def long_date_format() -> str:
+    """"21 November 2026", or the reader's language's way of writing a date."""
+    return pgettext("date format", "j F Y")
 
 
 def patient_summary(values: dict) -> dict:

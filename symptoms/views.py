@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from education.suggestions import suggestions_for
 from symptoms import charts, services, summaries
 from symptoms.access import patient_required
 from symptoms.forms import EntryForm
-from symptoms.presenting import patient_summary
+from symptoms.presenting import long_date_format, patient_summary
 
 
 @patient_required
@@ -38,7 +39,8 @@ def log_entry(request, day: date | None = None):
                     for message in field_messages:
                         form.add_error(field if field in form.fields else None, message)
             else:
-                messages.success(request, _("Saved your entry for %(day)s.") % {"day": day.isoformat()})
+                messages.success(request, _("Saved your entry for %(day)s.")
+                                 % {"day": formats.date_format(day, long_date_format())})
                 return redirect(_log_url(patient, day))
         status = 400
     context = {

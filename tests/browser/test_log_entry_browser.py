@@ -98,7 +98,7 @@ def test_patient_logs_today_with_the_keyboard_only_then_updates_it(log_page, liv
     submit_and_wait(page, lambda: page.keyboard.press("Enter"))
 
     assert page.url == live_server.url + "/log/"
-    assert f"Saved your entry for {today.isoformat()}." in page.get_by_role("status").inner_text()
+    assert f"Saved your entry for {today.day} {today:%B %Y}." in page.get_by_role("status").inner_text()
     entry = SymptomEntry.objects.get(patient=patient)
     assert (entry.date, entry.numbness, entry.pain) == (today, 6, 3)
     assert (entry.hands, entry.feet) == (False, True)
@@ -116,7 +116,7 @@ def test_patient_logs_today_with_the_keyboard_only_then_updates_it(log_page, liv
     page.get_by_label("Anything else").fill("Fell in the garden.")
     submit_and_wait(page, page.get_by_role("button", name="Update entry").click)
 
-    assert f"Saved your entry for {today.isoformat()}." in page.get_by_role("status").inner_text()
+    assert f"Saved your entry for {today.day} {today:%B %Y}." in page.get_by_role("status").inner_text()
     assert SymptomEntry.objects.filter(patient=patient).count() == 1
     entry.refresh_from_db()
     assert (entry.date, entry.numbness, entry.pain, entry.feet) == (today, 2, 8, True)
