@@ -9,9 +9,11 @@ import plotly.graph_objects as go
 import plotly.offline
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from symptoms import charts, rules
 from symptoms.rules import DayEntry
+from tests.factories import EntryFactory
 
 START = date(2026, 1, 5)
 GAPS = {1, 2, 3, 45}  # unlogged days (offsets from START)
@@ -231,3 +233,18 @@ def test_vendored_plotly_js_is_the_version_the_figure_schema_is_checked_against(
     match = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", header)
     assert match, "the vendored plotly.min.js has no version header"
     assert match.group(1) == plotly.offline.get_plotlyjs_version()
+
+
+def test_chinese_readers_get_plotlys_zh_tw_locale_and_its_script(client, clinic):
+    days = rules.trend([], date(2026, 11, 1), date(2026, 11, 2))
+    with translation.override("zh-hant"):
+        assert charts.trend_figure(days, 4)["config"]["locale"] == "zh-TW"
+    with translation.override("en"):
+        assert "locale" not in charts.trend_figure(days, 4)["config"]
+    EntryFactory(patient=clinic.patient)
+    client.force_login(clinic.patient)
+    assert "plotly-locale-zh-tw.js" not in client.get("/history/").content.decode()
+    clinic.patient.language = "zh-hant"
+    clinic.patient.save()
+    page = client.get("/history/").content.decode()
+    assert page.index("plotly.min.js") < page.index("plotly-locale-zh-tw.js") < page.index("js/charts.js")
