@@ -93,6 +93,8 @@ def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_d
     }
     config = {"responsive": True, "displaylogo": False, "staticPlot": static,
               "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+    if static:  # on paper: no zoom buttons
+        del layout["xaxis"]["rangeselector"]
     if (locale := PLOTLY_LOCALES.get(get_language())) is not None:
         config["locale"] = locale
     return {"data": data, "layout": layout, "config": config}

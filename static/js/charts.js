@@ -21,6 +21,18 @@
     });
   }
 
+  // Paper is narrower than most screens: fit each chart to the page before printing.
+  function fitForPrint() {
+    if (typeof Plotly === "undefined") {
+      return;
+    }
+    document.querySelectorAll("[data-trend-chart]").forEach(function (element) {
+      Plotly.Plots.resize(element);
+    });
+  }
+
   document.querySelectorAll("[data-trend-chart]").forEach(draw);
+  window.addEventListener("beforeprint", fitForPrint);
+  window.addEventListener("afterprint", fitForPrint);
   document.querySelectorAll("[data-print]").forEach(printOnClick);
 })();

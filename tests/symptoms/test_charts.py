@@ -202,6 +202,7 @@ def test_static_option_sets_static_plot_in_the_config():
     static = figure_for(static=True)
     assert static["config"]["staticPlot"] is True
     assert static["config"]["displaylogo"] is False
+    assert "rangeselector" not in static["layout"]["xaxis"], "no zoom buttons on paper"
 
 
 def test_chart_rows_are_newest_first_only_days_with_an_entry_or_an_average_and_flag_referral():
