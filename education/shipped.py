@@ -6,6 +6,8 @@ category, signals (comma-separated, may be empty) and order.
 
 from pathlib import Path
 
+from django.utils import timezone
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 HEADER_KEYS = ("title", "slug", "summary", "category", "signals", "order")
 
@@ -53,6 +55,6 @@ def load_shipped_articles(article_model, *, replace: bool = False) -> tuple[int,
             article_model.objects.create(**key, **values, published=True)
             created += 1
         elif replace:
-            article_model.objects.filter(pk=existing.pk).update(**values)
+            article_model.objects.filter(pk=existing.pk).update(**values, updated_at=timezone.now())
             replaced += 1
     return created, replaced

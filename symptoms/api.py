@@ -113,6 +113,8 @@ ENTRY_RANGE = [
 ]
 
 
+# Older days cannot hold entries, and the rules look two weeks back from the day asked for.
+EARLIEST_AS_OF = date(2000, 1, 1)
 AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="day assessed; default today")
 
 
@@ -213,6 +215,8 @@ def assessment_response(request, patient) -> Response:
     as_of = parse_day(request.query_params.get("as_of"), "as_of") or patient.local_today()
     if as_of > patient.local_today():
         raise ValidationError({"as_of": [_("Must not be in the future.")]})
+    if as_of < EARLIEST_AS_OF:
+        raise ValidationError({"as_of": [_("Use a date from %(day)s on.") % {"day": EARLIEST_AS_OF.isoformat()}]})
     assessment = evaluation.assess_patient(patient, as_of)
     data = assessment_json(evaluation.status_values(assessment, last_entry_date=None))  # not in the API
     return Response(AssessmentSerializer(data).data)
@@ -311,13 +315,17 @@ class PatientListView(APIView):
     @extend_schema(responses=PatientSerializer(many=True))
     def get(self, request):
         """Your own patients with their current assessment, most urgent first."""
+        rows = triage.triage_rows(request.user)
         data = [{
             "id": row.patient.pk, "name": row.patient.display_name(), "last_entry_date": row.last_entry_date,
             "days_since_last_entry": row.days_since_last_entry, "not_reporting": row.not_reporting,
             "open_alerts": row.open_alerts,
             "assessment": assessment_json(row.values),
-        } for row in triage.triage_rows(request.user)]
-        return Response(PatientSerializer(data, many=True).data)
+        } for row in rows]
+        response = Response(PatientSerializer(data, many=True).data)
+        services.log_list_access(request.user, [row.patient for row in rows],
+                                 RecordAccessAction.VIEWED_PATIENT_LIST_API)
+        return response
 
 
 class OwnPatientView(APIView):

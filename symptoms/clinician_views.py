@@ -50,10 +50,9 @@ def patient_detail(request, patient: User):
 
 def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | None = None,
                    ack_forms: dict[int, AcknowledgeForm] | None = None, status: int = 200):
-    """The record page, also shown again with a form's errors; each showing is logged as a view."""
-    services.log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
+    """The record page, also shown again with a form's errors; each showing is logged once it is rendered."""
     record = services.patient_record(patient, all_entries=request.GET.get("entries") == "all")
-    threshold = record.own_threshold if record.own_threshold is not None else record.clinic_threshold
+    threshold = record.threshold
     ack_forms = ack_forms or {}
     context = {
         "record": record, "patient": patient,
@@ -68,7 +67,9 @@ def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | No
                         for alert in record.open_alerts],
         "showing_all_entries": request.GET.get("entries") == "all",
     }
-    return render(request, "symptoms/patient_detail.html", context, status=status)
+    response = render(request, "symptoms/patient_detail.html", context, status=status)
+    services.log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
+    return response
 
 
 def _functional_impact_label(value: str) -> str:

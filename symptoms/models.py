@@ -271,6 +271,7 @@ class RecordAccessAction(models.TextChoices):
     VIEWED_RECORD = "viewed_record", _("Viewed the patient's record")
     VIEWED_ENTRIES_API = "viewed_entries_api", _("Read the patient's entries (API)")
     VIEWED_ASSESSMENT_API = "viewed_assessment_api", _("Read the patient's assessment (API)")
+    VIEWED_PATIENT_LIST_API = "viewed_patient_list_api", _("Read the patient's assessment in the patient list (API)")
     ACKNOWLEDGED_ALERT = "acknowledged_alert", _("Acknowledged an alert")
     CHANGED_THRESHOLD = "changed_threshold", _("Changed the patient's threshold")
 

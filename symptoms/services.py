@@ -179,6 +179,16 @@ def log_record_access(actor: User, patient: User, action: RecordAccessAction,
     )
 
 
+def log_list_access(actor: User, patients: list[User], action: RecordAccessAction) -> None:
+    """One access-log row per patient whose details a list handed over; one statement."""
+    at = timezone.now()
+    RecordAccess.objects.bulk_create([
+        RecordAccess(at=at, actor=actor, actor_username=actor.username, patient=patient,
+                     patient_username=patient.username, action=action)
+        for patient in patients
+    ])
+
+
 def patient_trend(patient: User, first: date | None = None, policy: rules.Policy | None = None) -> list[rules.TrendDay]:
     """Each day from `first` (default: the first entry) to the patient's today, with its 7-day average and streak."""
     today = patient.local_today()
@@ -202,6 +212,11 @@ class PatientRecord:
     own_threshold: Decimal | None
     clinic_threshold: Decimal
     care_team: list[User]
+
+    @property
+    def threshold(self) -> Decimal:
+        """The threshold the rules use for this patient: their own if a clinician set one, else the clinic's."""
+        return self.own_threshold if self.own_threshold is not None else self.clinic_threshold
 
 
 RECORD_ENTRY_DAYS = 84

@@ -84,6 +84,7 @@ def report(request):
     context = {
         "first": first, "today": today, "summary": patient_summary(values), "values": values,
         "figure": charts.trend_figure(trend, values["threshold"], range_days=summaries.REPORT_DAYS, static=True),
+        "chart_rows": charts.chart_rows(trend, summaries.REPORT_DAYS),
         "weeks": summaries.appointment_weeks(trend, entries),
         "noted_entries": [entry for entry in entries if entry.notes],
     }

@@ -102,3 +102,11 @@ def test_a_fall_is_urgent_whatever_the_status(client, clinic):
     html = client.get("/log/").content.decode()
     panel = html.split('class="status-panel')[1].split("</section>")[0]
     assert panel.index("A fall was logged on") < panel.index("Contact your care team soon") < panel.index("Why?")
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "0001-01-13", "1999-12-31"])
+def test_an_as_of_before_2000_is_a_400_naming_the_field_not_a_crash(clinic, as_of):
+    for client, url in ((api_as(clinic.patient), "/api/v1/assessment/"),
+                        (api_as(clinic.clinician), f"/api/v1/patients/{clinic.patient.pk}/assessment/")):
+        response = client.get(url, {"as_of": as_of})
+        assert response.status_code == 400 and "as_of" in response.json(), url
