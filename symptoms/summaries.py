@@ -2,12 +2,13 @@
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
 from accounts.models import User
-from symptoms import evaluation, rules
+from symptoms import evaluation, rules, services
 from symptoms.models import FLAG_FIELDS, PatientStatus, Status, SymptomEntry
 from symptoms.triage import NOT_REPORTING_DAYS, STATUS_ORDER
 
@@ -64,6 +65,29 @@ def appointment_weeks(trend: list[rules.TrendDay], entries: list[SymptomEntry]) 
             "flags": flag_counts(logged),
         })
     return weeks
+
+
+@dataclass(frozen=True)
+class AppointmentReport:
+    """What a patient takes to an appointment: the last four weeks and their status today."""
+
+    first: date
+    last: date
+    status: dict
+    trend: list[rules.TrendDay]
+    weeks: list[dict]
+    noted_entries: list[SymptomEntry]
+
+
+def appointment_report(patient: User) -> AppointmentReport:
+    last = patient.local_today()
+    first = last - timedelta(days=REPORT_DAYS - 1)
+    trend = services.patient_trend(patient, first=first)
+    entries = list(services.patient_entries(patient, first, last))
+    return AppointmentReport(
+        first=first, last=last, status=services.current_status_values(patient), trend=trend,
+        weeks=appointment_weeks(trend, entries), noted_entries=[entry for entry in entries if entry.notes],
+    )
 
 
 def clinician_digest(clinician: User, today: date) -> dict:

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -75,17 +75,12 @@ def history(request):
 @patient_required
 def report(request):
     """A one-page summary of the last four weeks to print for an appointment."""
-    patient = request.user
-    today = patient.local_today()
-    first = today - timedelta(days=summaries.REPORT_DAYS - 1)
-    values = services.current_status_values(patient)
-    trend = services.patient_trend(patient, first=first)
-    entries = list(services.patient_entries(patient, first, today))
+    report = summaries.appointment_report(request.user)
     context = {
-        "first": first, "today": today, "summary": patient_summary(values), "values": values,
-        "figure": charts.trend_figure(trend, values["threshold"], range_days=summaries.REPORT_DAYS, static=True),
-        "chart_rows": charts.chart_rows(trend, summaries.REPORT_DAYS),
-        "weeks": summaries.appointment_weeks(trend, entries),
-        "noted_entries": [entry for entry in entries if entry.notes],
+        "report": report, "first": report.first, "today": report.last, "weeks": report.weeks,
+        "noted_entries": report.noted_entries, "summary": patient_summary(report.status),
+        "figure": charts.trend_figure(report.trend, report.status["threshold"], range_days=summaries.REPORT_DAYS,
+                                      static=True),
+        "chart_rows": charts.chart_rows(report.trend, summaries.REPORT_DAYS),
     }
     return render(request, "symptoms/report.html", context)
