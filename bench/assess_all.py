@@ -154,13 +154,28 @@ class Dataset:
         return datetime.combine(self.end_date, datetime.min.time(), UTC) + timedelta(hours=EVALUATION_HOUR_UTC)
 
 
+def ensure_marker_table(table: str, columns: str) -> None:
+    """The one-row table saying which data set a benchmark's database holds; made before it is read or emptied."""
+    execute(f"CREATE TABLE IF NOT EXISTS {table} (id int PRIMARY KEY CHECK (id = 1), {columns})")
+
+
+def describe_database(url: str) -> None:
+    from django.db import connection
+
+    server = connection.cursor().connection.server_version
+    print(f"database:    {url} (PostgreSQL {server // 10_000}.{server % 10_000})")
+
+
+MARKER_COLUMNS = "patients int NOT NULL, days int NOT NULL, seed int NOT NULL, end_date date NOT NULL, " \
+                 "entries bigint NOT NULL"
+
+
 def stored_dataset(patients: int, days: int) -> Dataset | None:
     """The data set already in the database, if it is this size and still complete."""
     from accounts.models import User
     from symptoms.models import SymptomEntry
 
-    execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (id int PRIMARY KEY CHECK (id = 1), patients int NOT NULL, "
-            "days int NOT NULL, seed int NOT NULL, end_date date NOT NULL, entries bigint NOT NULL)")
+    ensure_marker_table(MARKER_TABLE, MARKER_COLUMNS)
     rows = execute(f"SELECT patients, days, end_date, entries FROM {MARKER_TABLE} WHERE seed = %s", (SEED,))
     if not rows or rows[0][:2] != (patients, days):
         return None
@@ -189,6 +204,7 @@ def remove_bench_patients() -> None:
     from symptoms.models import Alert, PatientStatus, PatientThreshold, SymptomEntry
 
     # Only benchmark patients are in this database (refuse_foreign_users), so emptying is deleting theirs.
+    ensure_marker_table(MARKER_TABLE, MARKER_COLUMNS)
     tables = [model._meta.db_table for model in (SymptomEntry, PatientStatus, Alert, PatientThreshold)]
     execute(f"TRUNCATE {MARKER_TABLE}, {', '.join(tables)}")
     User.objects.filter(username__startswith=USERNAME_PREFIX).delete()
@@ -563,10 +579,7 @@ def main() -> None:
     url = database_url()
     ensure_database(url)
     setup_django(url)
-    from django.db import connection
-
-    server = connection.cursor().connection.server_version
-    print(f"database:    {url} (PostgreSQL {server // 10_000}.{server % 10_000})")
+    describe_database(url)
     dataset = prepare_dataset(arguments)
     print(f"machine:     {machine_load()}", flush=True)
     timings = run_timings(url, dataset)

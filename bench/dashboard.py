@@ -46,8 +46,10 @@ from assess_all import (
     analyze,
     copy_entries,
     day_fields,
+    describe_database,
     draw_story,
     ensure_database,
+    ensure_marker_table,
     execute,
     machine_load,
     positive,
@@ -106,8 +108,8 @@ def sizes_text(sizes: tuple[int, ...]) -> str:
 
 
 def create_marker_table() -> None:
-    execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (id int PRIMARY KEY CHECK (id = 1), sizes text NOT NULL, "
-            "seed int NOT NULL, generated_at timestamptz NOT NULL, entries bigint NOT NULL)")
+    ensure_marker_table(MARKER_TABLE, "sizes text NOT NULL, seed int NOT NULL, generated_at timestamptz NOT NULL, "
+                                      "entries bigint NOT NULL")
 
 
 def stored_dataset(sizes: tuple[int, ...]) -> Dataset | None:
@@ -481,10 +483,7 @@ def main() -> None:
     url = database_url()
     ensure_database(url)
     setup_django(url)
-    from django.db import connection
-
-    server = connection.cursor().connection.server_version
-    print(f"database:    {url} (PostgreSQL {server // 10_000}.{server % 10_000})")
+    describe_database(url)
     prepare_dataset(arguments.sizes, arguments.regenerate)
     teams = care_teams(arguments.sizes)
     print(f"machine:     {machine_load()}", flush=True)

@@ -47,6 +47,7 @@ from assess_all import (
     analyze,
     copy_entries,
     ensure_database,  # noqa: E402
+    ensure_marker_table,
     entry_lines,
     execute,
     machine_load,
@@ -64,6 +65,8 @@ PATIENTS_PER_CLINICIAN = 25
 PATIENT_PREFIX = "fanout-patient-"
 CLINICIAN_PREFIX = "fanout-clinician-"
 MARKER_TABLE = "bench_fanout_dataset"
+MARKER_COLUMNS = "patients int NOT NULL, clinicians int NOT NULL, seed int NOT NULL, monday date NOT NULL, " \
+                 "entries bigint NOT NULL"
 # At 07:30 UTC on a Monday it is Monday, 07:30 or later, in each (UTC+0 to UTC+13, either side of DST).
 TIME_ZONES = ("UTC", "Europe/London", "Europe/Berlin", "Asia/Taipei", "Australia/Sydney", "Pacific/Auckland")
 FANOUT_TIME_UTC = (7, 30)
@@ -127,8 +130,7 @@ def stored_dataset(patients: int) -> Dataset | None:
     from accounts.models import CareTeamMember, Role, User
     from symptoms.models import SymptomEntry
 
-    execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (id int PRIMARY KEY CHECK (id = 1), patients int NOT NULL, "
-            "clinicians int NOT NULL, seed int NOT NULL, monday date NOT NULL, entries bigint NOT NULL)")
+    ensure_marker_table(MARKER_TABLE, MARKER_COLUMNS)
     rows = execute(f"SELECT patients, clinicians, monday, entries FROM {MARKER_TABLE} WHERE seed = %s", (SEED,))
     if not rows or rows[0][0] != patients:
         return None
@@ -146,6 +148,7 @@ def generate_dataset(patients: int) -> Dataset:
     from symptoms.models import SymptomEntry
 
     # Only this benchmark's people are in the database (refuse_foreign_users): emptying is deleting theirs.
+    ensure_marker_table(MARKER_TABLE, MARKER_COLUMNS)
     execute(f"TRUNCATE {MARKER_TABLE}, {User._meta.db_table} CASCADE")
     today = datetime.now(UTC).date()
     monday = today - timedelta(days=today.weekday())

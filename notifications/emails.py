@@ -50,7 +50,7 @@ def _weekly_summary(notification: Notification):
 
 
 def _clinician_digest(notification: Notification):
-    digest = summaries.clinician_digest(notification.recipient, date.fromisoformat(notification.subject["today"]))
+    digest = summaries.clinician_digest(notification.recipient)
     return _("Your weekly patient digest"), "clinician_digest", {"digest": digest, "path": "/clinician/"}
 
 

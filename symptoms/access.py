@@ -36,10 +36,14 @@ def own_patient_required(view):
     @login_required
     @wraps(view)
     def wrapped(request, patient_id: int, *args, **kwargs):
-        try:
-            patient = services.care_team_patient(request.user, patient_id)
-        except User.DoesNotExist:
-            raise Http404 from None
-        return view(request, patient, *args, **kwargs)
+        return view(request, own_patient_or_404(request.user, patient_id), *args, **kwargs)
 
     return wrapped
+
+
+def own_patient_or_404(user: User, patient_id: int) -> User:
+    """One of the user's own patients (they must be a clinician on the care team), or a 404 for pages and API."""
+    try:
+        return services.care_team_patient(user, patient_id)
+    except User.DoesNotExist:
+        raise Http404 from None

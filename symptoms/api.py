@@ -12,8 +12,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from symptoms import evaluation, rules, services, triage
+from symptoms.access import own_patient_or_404
 from symptoms.models import (
     FLAG_FIELDS,
     LOCATIONS,
@@ -26,11 +26,18 @@ from symptoms.models import (
 from symptoms.presenting import reasons_text
 
 
-class IsPatient(permissions.BasePermission):
-    message = _("Only patients keep a symptom diary.")
+class RolePermission(permissions.BasePermission):
+    """Signed in with one of `roles`; anyone else signed in gets a 403 with `message`."""
+
+    roles: tuple[str, ...] = ()
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.role == "patient")
+        return bool(request.user and request.user.is_authenticated and request.user.role in self.roles)
+
+
+class IsPatient(RolePermission):
+    roles = ("patient",)
+    message = _("Only patients keep a symptom diary.")
 
 
 class ScoreField(serializers.IntegerField):
@@ -247,18 +254,14 @@ class AlertSerializer(serializers.Serializer):
         return alert.acknowledged_by.display_name() if alert.acknowledged_by else None
 
 
-class IsPatientOrClinician(permissions.BasePermission):
+class IsPatientOrClinician(RolePermission):
+    roles = ("patient", "clinician")
     message = _("Only patients and clinicians have alerts.")
 
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.role in ("patient", "clinician"))
 
-
-class IsClinician(permissions.BasePermission):
+class IsClinician(RolePermission):
+    roles = ("clinician",)
     message = _("Only clinicians have patients.")
-
-    def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated and request.user.role == "clinician")
 
 
 ALERT_STATES = ("open", "resolved")
@@ -335,10 +338,7 @@ class OwnPatientView(APIView):
     audit_action: RecordAccessAction
 
     def patient(self, request, patient_id: int):
-        try:
-            return services.care_team_patient(request.user, patient_id)
-        except User.DoesNotExist:
-            raise Http404 from None
+        return own_patient_or_404(request.user, patient_id)
 
     def logged(self, request, patient, response: Response) -> Response:
         """Write the read to the access log once it has succeeded."""

@@ -158,10 +158,10 @@ def trend(entries: Iterable[DayEntry], first: date, last: date, policy: Policy |
     total, count = diary.window_total(day)
     streak, days = 0, []
     while day <= last:
-        average = _average(total, count, policy.min_days_per_week)
-        streak = streak + 1 if average is not None and average > policy.threshold else 0
+        streak = streak + 1 if _window_above(total, count, policy) else 0
         if day >= first:
-            days.append(TrendDay(day, diary.by_day.get(day), average, streak, streak >= policy.persist_days))
+            days.append(TrendDay(day, diary.by_day.get(day), _average(total, count, policy.min_days_per_week),
+                                 streak, streak >= policy.persist_days))
         day += timedelta(days=1)
         total, count = diary.move_window(total, count, entering=day, leaving=day - timedelta(days=WEEK_DAYS))
     return days
@@ -177,13 +177,21 @@ def _average(total: int, count: int, min_days: int) -> Fraction | None:
     return Fraction(total, count) if count >= min_days and count > 0 else None
 
 
+def _window_above(total: int, count: int, policy: Policy) -> bool | None:
+    """Whether a 7-day window's average is above threshold; None when too few days are logged for it to count.
+
+    Compared as whole numbers (total / count > threshold): the callers walk months of days.
+    """
+    if count == 0 or count < policy.min_days_per_week:
+        return None
+    return total * policy.threshold.denominator > policy.threshold.numerator * count
+
+
 def _run_length(diary: _Diary, as_of: date, policy: Policy, above: bool, limit: int | None = None) -> int:
     """Consecutive days ending on `as_of` whose average counts and is above (or at/below) threshold."""
     total, count = diary.window_total(as_of)
     day, run = as_of, 0
-    # total/count > threshold, compared as whole numbers: this loop can walk months of days.
-    numerator, denominator = policy.threshold.numerator, policy.threshold.denominator
-    while 0 < count and count >= policy.min_days_per_week and (total * denominator > numerator * count) == above:
+    while _window_above(total, count, policy) is above:
         run += 1
         if limit is not None and run >= limit:
             break

@@ -5,12 +5,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
-
 from accounts.models import User
-from symptoms import evaluation, rules, services
-from symptoms.models import FLAG_FIELDS, PatientStatus, Status, SymptomEntry
-from symptoms.triage import NOT_REPORTING_DAYS, STATUS_ORDER
+from symptoms import evaluation, rules, services, triage
+from symptoms.models import FLAG_FIELDS, SymptomEntry
 
 
 def previous_week(today: date) -> tuple[date, date]:
@@ -90,26 +87,11 @@ def appointment_report(patient: User) -> AppointmentReport:
     )
 
 
-def clinician_digest(clinician: User, today: date) -> dict:
-    """A clinician's patients grouped by status, with their open alerts and who has stopped logging."""
-    patients = (clinician.patients.select_related("current_status")
-                .annotate(open_alerts=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)))
-                .order_by("last_name", "first_name", "username"))
-    groups: dict[str, list] = {status: [] for status in STATUS_ORDER}
-    not_reporting = []
-    quiet_since = today - timedelta(days=NOT_REPORTING_DAYS)
-    for patient in patients:
-        status = _status_of(patient)
-        groups[status.status if status else Status.INSUFFICIENT_DATA].append((patient, status))
-        if status is None or status.last_entry_date is None or status.last_entry_date <= quiet_since:
-            not_reporting.append(patient)
-    return {"groups": [(Status(s).label, rows) for s, rows in groups.items() if rows],
-            "open_alerts": sum(p.open_alerts for p in patients), "not_reporting": not_reporting,
-            "patients": len(patients)}
-
-
-def _status_of(patient: User) -> PatientStatus | None:
-    try:
-        return patient.current_status
-    except PatientStatus.DoesNotExist:  # never assessed yet
-        return None
+def clinician_digest(clinician: User) -> dict:
+    """A clinician's patients grouped by status (most urgent first, as on the dashboard), their open
+    alerts, and who has stopped logging."""
+    rows = triage.triage_rows(clinician)
+    groups = [(status.label, [row for row in rows if row.status == status]) for status in triage.STATUS_ORDER]
+    return {"groups": [(label, members) for label, members in groups if members],
+            "open_alerts": sum(row.open_alerts for row in rows),
+            "not_reporting": [row.patient for row in rows if row.not_reporting], "patients": len(rows)}

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from symptoms import evaluation, rules
-from symptoms.models import AlertKind, ClinicPolicy, FunctionalImpact, Status
+from symptoms.models import AlertKind, ClinicPolicy, Status
 
 # Most urgent first: urgent signals come before every status (see sort_key).
 STATUS_ORDER = (Status.REFER, Status.WATCH, Status.INSUFFICIENT_DATA, Status.OK)
@@ -24,17 +24,36 @@ FILTERS = ("urgent", *STATUS_ORDER, "not_reporting")
 
 @dataclass(frozen=True)
 class TriageRow:
+    """One patient on the list: their stored assessment and what the list shows of it."""
+
     patient: User
     values: dict  # the stored assessment, as evaluation.STATUS_FIELDS
-    status: Status
-    urgent: tuple[str, ...]
-    weekly_average: Decimal | None
-    previous_weekly_average: Decimal | None
-    streak_days: int
-    functional_impact: FunctionalImpact
-    last_entry_date: date | None
-    days_since_last_entry: int | None
     open_alerts: int
+    days_since_last_entry: int | None  # in the patient's own zone
+
+    @property
+    def status(self) -> Status:
+        return Status(self.values["status"])
+
+    @property
+    def urgent(self) -> tuple[str, ...]:
+        return tuple(self.values["urgent"])
+
+    @property
+    def weekly_average(self) -> Decimal | None:
+        return self.values["weekly_average"]
+
+    @property
+    def previous_weekly_average(self) -> Decimal | None:
+        return self.values["previous_weekly_average"]
+
+    @property
+    def streak_days(self) -> int:
+        return self.values["streak_days"]
+
+    @property
+    def last_entry_date(self) -> date | None:
+        return self.values["last_entry_date"]
 
     @property
     def change(self) -> Decimal | None:
@@ -98,15 +117,8 @@ def triage_rows(clinician: User) -> list[TriageRow]:
 
 def _row(patient: User, values: dict) -> TriageRow:
     last_entry = values["last_entry_date"]
-    return TriageRow(
-        patient=patient, values=values,
-        status=Status(values["status"]), urgent=tuple(values["urgent"]),
-        weekly_average=values["weekly_average"], previous_weekly_average=values["previous_weekly_average"],
-        streak_days=values["streak_days"], functional_impact=FunctionalImpact(values["functional_impact"]),
-        last_entry_date=last_entry,
-        days_since_last_entry=(patient.local_today() - last_entry).days if last_entry else None,
-        open_alerts=patient.open_alert_count,
-    )
+    return TriageRow(patient=patient, values=values, open_alerts=patient.open_alert_count,
+                     days_since_last_entry=(patient.local_today() - last_entry).days if last_entry else None)
 
 
 def status_counts(rows: list[TriageRow]) -> dict[str, int]:

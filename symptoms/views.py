@@ -43,10 +43,11 @@ def log_entry(request, day: date | None = None):
                                  % {"day": formats.date_format(day, long_date_format())})
                 return redirect(_log_url(patient, day))
         status = 400
+    assessment = services.current_status_values(patient)
     context = {
         "form": form, "day": day, "existing": existing, "day_error": day_error,
-        "recent_days": services.recent_days(patient), "suggestions": suggestions_for(patient),
-        "summary": patient_summary(services.current_status_values(patient)),
+        "recent_days": services.recent_days(patient), "suggestions": suggestions_for(patient, assessment),
+        "summary": patient_summary(assessment),
     }
     return render(request, "symptoms/log.html", context, status=status)
 
@@ -66,7 +67,7 @@ def history(request):
     trend = services.patient_trend(request.user)
     context = {
         "entries": entries, "first_editable": first_editable, "summary": patient_summary(values),
-        "suggestions": suggestions_for(request.user),
+        "suggestions": suggestions_for(request.user, values),
         "figure": charts.trend_figure(trend, values["threshold"]), "chart_rows": charts.chart_rows(trend),
     }
     return render(request, "symptoms/history.html", context)

@@ -60,6 +60,17 @@ def test_compiletranslations_refuses_a_fuzzy_catalog(tmp_path, settings):
     assert not broken.with_suffix(".mo").exists()
 
 
+def test_compiletranslations_refuses_a_translation_that_drops_or_invents_a_placeholder(tmp_path, settings):
+    catalog = tmp_path / "zh_Hant" / "LC_MESSAGES" / "django.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                       'msgid "Saved your entry for %(day)s."\nmsgstr "已儲存 %(date)s 的紀錄。"\n', encoding="utf-8")
+    settings.LOCALE_PATHS = [tmp_path]
+    with pytest.raises(Exception, match="placeholders differ"):
+        call_command("compiletranslations", verbosity=0)
+    assert not catalog.with_suffix(".mo").exists()
+
+
 class VisibleText(HTMLParser):
     """Collects the text of headings, buttons, labels, navigation links and table headers."""
 

@@ -58,7 +58,7 @@ def test_the_clinician_digest_groups_patients_and_names_who_is_not_reporting(cli
     for days_ago in range(4, 20):
         EntryFactory(patient=clinic.patient, date=today - timedelta(days=days_ago), numbness=7)
     evaluation.evaluate_patient(clinic.patient)
-    digest = summaries.clinician_digest(clinic.clinician, today)
+    digest = summaries.clinician_digest(clinic.clinician)
     assert digest["patients"] == 1 and digest["not_reporting"] == [clinic.patient]
     assert [str(label) for label, _rows in digest["groups"]] == ["Not enough entries"]  # 3 of the last 7 days
     assert digest["open_alerts"] == 0

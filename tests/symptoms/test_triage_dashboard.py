@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import User
 from symptoms import evaluation, triage
-from symptoms.models import FunctionalImpact, Status, SymptomEntry
+from symptoms.models import Status, SymptomEntry
 from tests.factories import CareTeamMemberFactory, PatientFactory
 
 # name: (scores oldest first, the last one `ending_days_ago` before today, flags by days ago)
@@ -210,11 +210,11 @@ def row(name: str, status: Status, urgent=(), streak: int = 0, average: str | No
         days_since: int | None = 0) -> triage.TriageRow:
     first, last = name.split()
     today = date(2026, 3, 1)
+    values = {"status": status, "urgent": list(urgent), "weekly_average": Decimal(average) if average else None,
+              "previous_weekly_average": None, "streak_days": streak,
+              "last_entry_date": today - timedelta(days=days_since) if days_since is not None else None}
     return triage.TriageRow(
-        patient=User(username=name.lower().replace(" ", ""), first_name=first, last_name=last), values={},
-        status=status, urgent=tuple(urgent), weekly_average=Decimal(average) if average else None,
-        previous_weekly_average=None, streak_days=streak, functional_impact=FunctionalImpact.NONE,
-        last_entry_date=today - timedelta(days=days_since) if days_since is not None else None,
+        patient=User(username=name.lower().replace(" ", ""), first_name=first, last_name=last), values=values,
         days_since_last_entry=days_since, open_alerts=0)
 
 
@@ -246,8 +246,10 @@ def test_sort_key_orders_statuses_then_longer_streak_then_higher_average_then_na
 def test_row_change_direction_and_not_reporting():
     up = row("A B", Status.WATCH, average="5.00")
     assert up.change is None and up.change_direction == ""
-    changed = triage.TriageRow(**{**up.__dict__, "previous_weekly_average": Decimal("3.50")})
+    changed = triage.TriageRow(**{**up.__dict__, "values": {**up.values, "previous_weekly_average": Decimal("3.50")}})
     assert changed.change == Decimal("1.50") and changed.change_direction == "up"
+    better = triage.TriageRow(**{**up.__dict__, "values": {**up.values, "previous_weekly_average": Decimal("6")}})
+    assert better.change == Decimal("-1.00") and better.change_direction == "down"
     assert row("A B", Status.OK, days_since=2).not_reporting is False
     assert row("A B", Status.OK, days_since=3).not_reporting is True
     assert row("A B", Status.OK, days_since=None).not_reporting is True
