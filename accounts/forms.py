@@ -5,7 +5,6 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from notifications.models import Preferences
 
 
 class SignInForm(AuthenticationForm):
@@ -33,14 +32,3 @@ class AccountSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.is_patient:
             del self.fields["reminder_hour"]
-
-
-class PreferencesForm(forms.ModelForm):
-    class Meta:
-        model = Preferences
-        fields = ["email_alerts", "email_weekly_summary", "email_reminders"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance.user.is_patient:
-            del self.fields["email_reminders"]

@@ -1,15 +1,9 @@
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
-from accounts.forms import AccountSettingsForm, PreferencesForm, SignInForm
+from accounts.forms import SignInForm
 from accounts.models import Role
-from accounts.services import save_settings
-from notifications.services import preferences_for
 
 HOME_BY_ROLE = {
     Role.PATIENT: "symptoms:log_today",
@@ -35,27 +29,3 @@ class HomeView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return home_url_for(self.request.user)
-
-
-class SignOutView(auth_views.LogoutView):
-    pass
-
-
-@login_required
-def settings_page(request):
-    """`/settings/`: language, time zone, reminder hour, email address and which emails to get."""
-    user = request.user
-    data = request.POST if request.method == "POST" else None
-    account = AccountSettingsForm(data, instance=user, prefix="account")
-    preferences = PreferencesForm(data, instance=preferences_for(user), prefix="emails")
-    if data is not None:
-        if account.is_valid() and preferences.is_valid():
-            save_settings(account, preferences)
-            translation.activate(user.language)
-            messages.success(request, _("Your settings are saved."))
-            return redirect("settings")
-        status = 400
-    else:
-        status = 200
-    return render(request, "accounts/settings.html", {"account": account, "preferences": preferences},
-                  status=status)

@@ -41,7 +41,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cipn_bench"
 SEED = 20_251_121
 TARGET_RATIO = 3.0
 REPEATS = 3
-# The chunk size `evaluation.day_entries` asks Django's server-side cursor for.
+# The chunk size `assessments.day_entries` asks Django's server-side cursor for.
 FETCH_ITERSIZE = 20_000
 USERNAME_PREFIX = "bench-patient-"
 COPY_READ_SIZE = 1 << 16
@@ -495,7 +495,7 @@ def time_phases(url: str, dataset: Dataset) -> None:
     assessed = time.perf_counter()
     print(f"\nWhere a full-write evaluation goes, without a profiler: bare fetch {fetch:.2f} s, "
           f"evaluation {full_write:.2f} s, ratio {full_write / fetch:.2f}")
-    for label, spent in ((f"evaluation.day_entries (six weeks), {len(batches)} batches", fetched - started),
+    for label, spent in ((f"assessments.day_entries (six weeks), {len(batches)} batches", fetched - started),
                          ("rules.assess on six weeks, every patient", assessed - fetched),
                          ("the rest: whole diaries of long streaks, locks, statuses, alerts (by subtraction)",
                           full_write - (assessed - started))):

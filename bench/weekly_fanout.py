@@ -465,7 +465,7 @@ def report(dataset: Dataset, run: Run, email_check: str, concurrency: int, broke
 
 PROFILED_PHASES = (("build_email (whole)", "emails.py", "build_email"),
                    ("  summaries.patient_week", "summaries.py", "patient_week"),
-                   ("    evaluation.assess_patient", "evaluation.py", "assess_patient"),
+                   ("    assessments.assess_patient", "evaluation.py", "assess_patient"),
                    ("  render_to_string (text + HTML)", "loader.py", "render_to_string"),
                    ("message.send (file backend)", "message.py", "send"))
 

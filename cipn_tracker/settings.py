@@ -261,9 +261,9 @@ CELERY_BEAT_SCHEDULE = {
     "re-evaluate every patient": {"task": "symptoms.evaluate_all_patients", "schedule": crontab(hour=2, minute=35)},
     "send what is still pending": {"task": "notifications.sweep", "schedule": 60.0},
     "weekly summaries (Monday 7:00 in each zone)": {
-        "task": "notifications.queue_weekly_summaries", "schedule": crontab(minute=10),
+        "task": "symptoms.queue_weekly_summaries", "schedule": crontab(minute=10),
     },
-    "daily reminders (each patient's hour)": {"task": "notifications.queue_reminders", "schedule": crontab(minute=2)},
+    "daily reminders (each patient's hour)": {"task": "symptoms.queue_reminders", "schedule": crontab(minute=2)},
 }
 
 # --- Logging: no health details, ever; only operational events. -----------

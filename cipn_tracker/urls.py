@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("symptoms.urls")),
     path("", include("education.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

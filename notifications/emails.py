@@ -1,75 +1,59 @@
 """Emails from templates (text and HTML), in the recipient's language, linking back to the app.
 
-Subjects never carry health details: what matters is behind a sign-in.
+The outbox does not know what an email says: the app that records a kind of
+notification registers a builder for it (`register_builder`), which returns the
+subject, the templates and their context, and the page the email links to, or
+None when the email is no longer needed. Subjects never carry health details:
+what matters is behind a sign-in.
 """
 
-from datetime import date
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from notifications.models import Kind, Notification
-from symptoms import summaries
-from symptoms.models import Alert, SymptomEntry
-from symptoms.presenting import patient_summary
+
+
+@dataclass(frozen=True)
+class EmailContent:
+    """What a builder hands the outbox: `template` names the pair `<template>.txt` and `<template>.html`;
+    `path` is the page the email's link opens, from reverse()."""
+
+    subject: str
+    template: str
+    path: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+Builder = Callable[[Notification], EmailContent | None]
+_BUILDERS: dict[str, Builder] = {}
+
+
+def register_builder(kind: Kind, builder: Builder) -> None:
+    """The function that writes emails of `kind`; registered once, when the app that owns it is ready."""
+    _BUILDERS[kind] = builder
 
 
 def build_email(notification: Notification) -> EmailMultiAlternatives | None:
     """The message for a notification, or None when it is no longer needed."""
+    builder = _BUILDERS.get(notification.kind)
+    if builder is None:
+        raise LookupError(f"no email builder is registered for {notification.kind!r} notifications")
     recipient = notification.recipient
     with translation.override(recipient.language):
-        built = BUILDERS[notification.kind](notification)
-        if built is None:
+        content = builder(notification)
+        if content is None:
             return None
-        subject, template, context = built
-        context = {**context, "recipient": recipient, "site_url": settings.SITE_URL}
-        text = render_to_string(f"notifications/email/{template}.txt", context)
-        html = render_to_string(f"notifications/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email])
+        context = {**content.context, "recipient": recipient, "site_url": settings.SITE_URL, "path": content.path,
+                   "settings_path": reverse("settings")}
+        text = render_to_string(f"{content.template}.txt", context)
+        html = render_to_string(f"{content.template}.html", context)
+    message = EmailMultiAlternatives(content.subject, text, settings.DEFAULT_FROM_EMAIL, [recipient.email])
     message.attach_alternative(html, "text/html")
     return message
-
-
-def _alert(notification: Notification):
-    alert = Alert.objects.select_related("patient").get(pk=notification.subject["alert_id"])
-    if notification.recipient.is_patient:
-        summary = patient_summary(_current(alert.patient))
-        return _("A message from your CIPN Tracker"), "alert_patient", {"summary": summary, "path": "/log/"}
-    return (_("A patient on your list needs attention"), "alert_clinician",
-            {"alert": alert, "patient": alert.patient, "path": "/clinician/"})
-
-
-def _weekly_summary(notification: Notification):
-    patient = notification.recipient
-    week = summaries.patient_week(patient, date.fromisoformat(notification.subject["today"]))
-    return (_("Your weekly CIPN Tracker summary"), "weekly_summary",
-            {"week": week, "summary": patient_summary(week["current"]), "path": "/history/"})
-
-
-def _clinician_digest(notification: Notification):
-    digest = summaries.clinician_digest(notification.recipient)
-    return _("Your weekly patient digest"), "clinician_digest", {"digest": digest, "path": "/clinician/"}
-
-
-def _reminder(notification: Notification):
-    day = date.fromisoformat(notification.subject["day"])
-    if SymptomEntry.objects.filter(patient=notification.recipient, date=day).exists():
-        return None
-    return _("A reminder to log today"), "reminder", {"day": day, "path": "/log/"}
-
-
-def _current(patient) -> dict:
-    from symptoms.services import current_status_values
-
-    return current_status_values(patient)
-
-
-BUILDERS = {
-    Kind.ALERT: _alert,
-    Kind.WEEKLY_SUMMARY: _weekly_summary,
-    Kind.CLINICIAN_DIGEST: _clinician_digest,
-    Kind.REMINDER: _reminder,
-}

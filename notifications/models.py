@@ -5,10 +5,14 @@ left behind. The unique `key` makes a second attempt to create the same notifica
 a no-op, and a sent row is never sent again.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role
 
 
 class Kind(models.TextChoices):
@@ -62,18 +66,26 @@ class Notification(models.Model):
         return f"{self.kind} {self.channel} notification {self.pk}"
 
 
+def default_choices(role: str) -> dict[str, bool]:
+    """The one default for each email choice, for someone who has not chosen: clinicians get alert
+    emails, patients opt in to them; everyone gets the weekly email and (patients) reminders."""
+    return {"email_alerts": role == Role.CLINICIAN, "email_weekly_summary": True, "email_reminders": True}
+
+
 class Preferences(models.Model):
-    """What each person wants by email; in-app notices are always kept."""
+    """What each person wants by email; in-app notices are always kept.
+
+    A choice left unset when the row is first saved takes its default from `default_choices`.
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True,
                                 related_name="notification_preferences")
     email_alerts = models.BooleanField(
-        _("email me when an alert opens"), default=True,
+        _("email me when an alert opens"),
         help_text=_("Clinicians: alerts about your patients. Patients: when your care team should be contacted."),
     )
-    email_weekly_summary = models.BooleanField(_("email me a weekly summary on Monday morning"), default=True)
-    email_reminders = models.BooleanField(_("email me a reminder when I have not logged by my reminder hour"),
-                                          default=True)
+    email_weekly_summary = models.BooleanField(_("email me a weekly summary on Monday morning"))
+    email_reminders = models.BooleanField(_("email me a reminder when I have not logged by my reminder hour"))
 
     class Meta:
         verbose_name = _("notification preferences")
@@ -81,3 +93,9 @@ class Preferences(models.Model):
 
     def __str__(self) -> str:
         return f"preferences of user {self.user_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        for name, default in default_choices(self.user.role).items():
+            if getattr(self, name) is None:
+                setattr(self, name, default)
+        super().save(*args, **kwargs)

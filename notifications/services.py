@@ -1,23 +1,28 @@
-"""Recording notifications in the caller's transaction, and handing them to a worker after commit.
+"""The outbox: recording notifications in the caller's transaction, and handing them to a worker after commit.
 
-A request never waits on the broker: publishing happens after commit with a short
-timeout and no retries; if the broker is away, the rows stay pending and the
-sweep sends them when it is back.
+Knows nothing of what a notification is about: the caller records it with a
+kind, a recipient, a unique key and a `subject` of ids and dates, and the email's
+content comes from the builder registered for its kind (`emails.py`). A request
+never waits on the broker: publishing happens after commit with a short timeout
+and no retries; if the broker is away, the rows stay pending and the sweep sends
+them when it is back.
 """
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
 
+from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import CareTeamMember, Role, User
-from notifications.models import Channel, Kind, Notification, Preferences, State
+from accounts.models import User
+from notifications.models import Channel, Kind, Notification, Preferences, State, default_choices
 
 logger = logging.getLogger(__name__)
 
+# The worker's task, by name: the outbox publishes to it without importing the task module above it.
+DELIVER_TASK = "notifications.deliver"
 # How many notifications one broker message carries when many go out at once.
 DELIVERY_CHUNK = 100
 
@@ -30,22 +35,21 @@ EMAIL_PREFERENCE = {
 
 
 def preferences_for(user: User) -> Preferences:
-    """A person's email choices; patients opt in to alert emails, clinicians get them by default."""
-    defaults = {"email_alerts": user.role == Role.CLINICIAN}
-    preferences, _created = Preferences.objects.get_or_create(user=user, defaults=defaults)
+    """A person's email choices (stored with the defaults the first time they are asked for)."""
+    preferences, _created = Preferences.objects.get_or_create(user=user, defaults=default_choices(user.role))
     return preferences
 
 
 def wants_email(users: Iterable[User], kind: str) -> set[int]:
-    """Ids of the users who want `kind` by email (without a stored choice, the defaults above)."""
+    """Ids of the users with an address who want `kind` by email (without a stored choice, the default)."""
     users = list(users)
     stored = {p.user_id: p for p in Preferences.objects.filter(user__in=users)}
-    field = EMAIL_PREFERENCE[kind]
+    field = EMAIL_PREFERENCE[Kind(kind)]
     wanted = set()
     for user in users:
         preference = stored.get(user.pk)
-        default = user.role == Role.CLINICIAN if kind == Kind.ALERT else True
-        if (getattr(preference, field) if preference else default) and user.email:
+        chosen = getattr(preference, field) if preference else default_choices(user.role)[field]
+        if chosen and user.email:
             wanted.add(user.pk)
     return wanted
 
@@ -75,87 +79,8 @@ def record(notifications: list[Notification]) -> list[int]:
     return pending
 
 
-def dispatch(notification_ids: list[int]) -> bool:
-    """Hand notifications to a worker, a chunk per broker message. False if the broker is away."""
-    from notifications.tasks import deliver
-
-    try:
-        for start in range(0, len(notification_ids), DELIVERY_CHUNK):
-            deliver.apply_async((notification_ids[start:start + DELIVERY_CHUNK],), retry=False,
-                                queue=settings.CELERY_NOTIFICATIONS_QUEUE)
-    except Exception:  # any broker failure: the rows stay pending and the sweep sends them later
-        logger.warning("task queue unreachable: %d notifications wait for the sweep", len(notification_ids))
-        return False
-    return True
-
-
-def notify_alerts_opened(alerts: list) -> None:
-    """Each new alert: an in-app notice and (by preference) an email to every clinician on the care
-    team, and the patient the same if they chose alert emails. Runs in the alert's transaction."""
-    patient_ids = {alert.patient_id for alert in alerts}
-    people = User.objects.filter(pk__in=patient_ids).only("id", "role", "email").in_bulk()
-    teams: dict[int, list[User]] = {pk: [] for pk in patient_ids}
-    for member in CareTeamMember.objects.filter(patient_id__in=patient_ids, clinician__is_active=True) \
-            .select_related("clinician").only("patient_id", "clinician__id", "clinician__role", "clinician__email"):
-        teams[member.patient_id].append(member.clinician)
-    audiences = {alert.pk: [*teams[alert.patient_id], people[alert.patient_id]] for alert in alerts}
-    emailed = wants_email({p.pk: p for people in audiences.values() for p in people}.values(), Kind.ALERT)
-    record([notification for alert in alerts for person in audiences[alert.pk]
-            for notification in _both_channels(person, alert, emailed)])
-
-
-def _both_channels(person: User, alert, emailed: set[int]) -> list[Notification]:
-    channels = [Channel.IN_APP, *([Channel.EMAIL] if person.pk in emailed else [])]
-    return [Notification(recipient=person, kind=Kind.ALERT, channel=channel, subject={"alert_id": alert.pk},
-                         key=f"alert:{alert.pk}:{person.pk}:{channel}") for channel in channels]
-
-
-SUMMARY_HOUR = 7  # Monday morning, each person's own time
-
-
-def queue_weekly_summaries(now: datetime) -> int:
-    """From 7 a.m. on Monday in each person's zone: a summary to each patient, a digest to each clinician.
-
-    Hourly and idempotent: the key (person and ISO week) makes later runs that Monday no-ops.
-    Returns how many were recorded now.
-    """
-    due = []
-    for user in User.objects.filter(is_active=True, role__in=[Role.PATIENT, Role.CLINICIAN]).only(
-            "pk", "role", "time_zone", "email"):
-        local = now.astimezone(user.zone)
-        if local.weekday() == 0 and local.hour >= SUMMARY_HOUR:
-            due.append((user, local.date()))
-    wanted = wants_email([user for user, _day in due], Kind.WEEKLY_SUMMARY)
-    notifications = [
-        Notification(recipient=user, channel=Channel.EMAIL, subject={"today": day.isoformat()},
-                     kind=Kind.WEEKLY_SUMMARY if user.is_patient else Kind.CLINICIAN_DIGEST,
-                     key=f"weekly:{user.pk}:{day.isocalendar().year}-W{day.isocalendar().week:02d}")
-        for user, day in due if user.pk in wanted
-    ]
-    return _record_in_batches(notifications)
-
-
-def queue_reminders(now: datetime) -> int:
-    """From each patient's reminder hour, one reminder a day, only to those who have not logged today."""
-    from symptoms.models import SymptomEntry
-
-    due = []
-    for patient in User.objects.filter(is_active=True, role=Role.PATIENT).only(
-            "pk", "role", "time_zone", "reminder_hour", "email"):
-        local = now.astimezone(patient.zone)
-        if local.hour >= patient.reminder_hour:
-            due.append((patient, local.date()))
-    logged = set(SymptomEntry.objects.filter(
-        patient__in=[p for p, _day in due], date__in={day for _p, day in due}).values_list("patient_id", "date"))
-    wanted = wants_email([patient for patient, day in due if (patient.pk, day) not in logged], Kind.REMINDER)
-    return _record_in_batches([
-        Notification(recipient=patient, kind=Kind.REMINDER, channel=Channel.EMAIL,
-                     subject={"day": day.isoformat()}, key=f"reminder:{patient.pk}:{day.isoformat()}")
-        for patient, day in due if patient.pk in wanted
-    ])
-
-
-def _record_in_batches(notifications: list[Notification], size: int = 1000) -> int:
+def record_in_batches(notifications: list[Notification], size: int = 1000) -> int:
+    """Record many notifications, a transaction per `size`; returns how many emails were new."""
     recorded = 0
     for start in range(0, len(notifications), size):
         with transaction.atomic():
@@ -163,18 +88,25 @@ def _record_in_batches(notifications: list[Notification], size: int = 1000) -> i
     return recorded
 
 
-def unread_notices(user: User) -> list[dict]:
-    """A person's unread in-app notices about alerts, newest first, ready to show."""
-    from symptoms.services import visible_alerts
+def dispatch(notification_ids: list[int]) -> bool:
+    """Hand notifications to a worker, a chunk per broker message. False if the broker is away."""
+    try:
+        for start in range(0, len(notification_ids), DELIVERY_CHUNK):
+            current_app.send_task(DELIVER_TASK, (notification_ids[start:start + DELIVERY_CHUNK],), retry=False,
+                                  queue=settings.CELERY_NOTIFICATIONS_QUEUE)
+    except Exception:  # any broker failure: the rows stay pending and the sweep sends them later
+        logger.warning("task queue unreachable: %d notifications wait for the sweep", len(notification_ids))
+        return False
+    return True
 
-    notices = list(Notification.objects.filter(recipient=user, channel=Channel.IN_APP, kind=Kind.ALERT,
-                                               read_at__isnull=True).order_by("-created_at")[:50])
-    # Only alerts the person may still see: a clinician who left the care team loses them.
-    alerts = visible_alerts(user).in_bulk([n.subject["alert_id"] for n in notices])
-    return [{"notice": notice, "alert": alerts[notice.subject["alert_id"]]} for notice in notices
-            if notice.subject["alert_id"] in alerts]
+
+def unread_notices(user: User, kind: str) -> list[Notification]:
+    """A person's unread in-app notices of one kind, newest first (the latest 50)."""
+    return list(Notification.objects.filter(recipient=user, channel=Channel.IN_APP, kind=kind,
+                                            read_at__isnull=True).order_by("-created_at")[:50])
 
 
 def mark_notices_read(user: User) -> int:
+    """Every unread in-app notice of this person is now read; returns how many."""
     return Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True) \
         .update(read_at=timezone.now())

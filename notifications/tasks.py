@@ -7,6 +7,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.utils import timezone
 from notifications import services
 from notifications.emails import build_email
 from notifications.models import Notification, State
-from notifications.services import DELIVERY_CHUNK, queue_reminders, queue_weekly_summaries
+from notifications.services import DELIVER_TASK, DELIVERY_CHUNK
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ SWEEP_AFTER = timedelta(minutes=2)
 STALE_CLAIM = timedelta(minutes=10)
 
 
-@shared_task(name="notifications.deliver", acks_late=True)
+@shared_task(name=DELIVER_TASK, acks_late=True)
 def deliver(notification_ids: list[int]) -> int:
     """Send each pending notification once; one already sent, or claimed by another worker, is skipped.
 
@@ -41,7 +42,7 @@ def deliver(notification_ids: list[int]) -> int:
     return sent
 
 
-def deliver_one(notification_id: int, mail_connection=None) -> bool:
+def deliver_one(notification_id: int, mail_connection: BaseEmailBackend | None = None) -> bool:
     """Claim (committed), send, then mark sent: a crash can only repeat a send that was under way,
     and the repeat carries the same Message-ID, so mail systems treat it as the same message."""
     notification = _claim(notification_id)
@@ -105,15 +106,3 @@ def sweep() -> int:
         services.dispatch(ids)
         logger.info("sweep: %d pending notifications handed to workers", len(ids))
     return len(ids)
-
-
-@shared_task(name="notifications.queue_weekly_summaries", acks_late=True)
-def weekly_summaries() -> int:
-    """Hourly: Monday-morning summaries and digests for those whose Monday 7 a.m. has come."""
-    return queue_weekly_summaries(timezone.now())
-
-
-@shared_task(name="notifications.queue_reminders", acks_late=True)
-def reminders() -> int:
-    """Hourly: reminders for patients past their reminder hour who have not logged today."""
-    return queue_reminders(timezone.now())

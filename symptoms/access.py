@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import User
-from symptoms import services
+from symptoms.patient_record import care_team_patient
 
 
 def role_required(role: str):
@@ -44,6 +44,6 @@ def own_patient_required(view):
 def own_patient_or_404(user: User, patient_id: int) -> User:
     """One of the user's own patients (they must be a clinician on the care team), or a 404 for pages and API."""
     try:
-        return services.care_team_patient(user, patient_id)
+        return care_team_patient(user, patient_id)
     except User.DoesNotExist:
         raise Http404 from None

@@ -4,8 +4,9 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from symptoms import services
+from symptoms import evaluation
 from symptoms.models import Alert, ClinicPolicy, PatientStatus, PatientThreshold, RecordAccess, SymptomEntry
+from symptoms.patient_record import set_patient_threshold
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class ClinicPolicyAdmin(admin.ModelAdmin):
         transaction.on_commit(lambda: self._reassess_everyone(request))
 
     def _reassess_everyone(self, request) -> None:
-        if services.schedule_full_reevaluation():
+        if evaluation.schedule_full_reevaluation():
             self.message_user(request, _("Every patient's status is being re-assessed with the new policy."))
         else:
             self.message_user(request, _("The task queue is unreachable: statuses follow the new policy "
@@ -56,14 +57,14 @@ class PatientThresholdAdmin(admin.ModelAdmin):
     readonly_fields = ["set_by", "set_at"]
 
     def save_model(self, request, obj, form, change) -> None:
-        services.set_patient_threshold(request.user, obj.patient, obj.threshold)
+        set_patient_threshold(request.user, obj.patient, obj.threshold)
 
     def delete_model(self, request, obj) -> None:
-        services.set_patient_threshold(request.user, obj.patient, None)
+        set_patient_threshold(request.user, obj.patient, None)
 
     def delete_queryset(self, request, queryset) -> None:
         for own in queryset.select_related("patient"):  # each patient is re-assessed
-            services.set_patient_threshold(request.user, own.patient, None)
+            set_patient_threshold(request.user, own.patient, None)
 
 
 @admin.register(PatientStatus)

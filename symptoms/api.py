@@ -1,7 +1,7 @@
 """API v1 for the patient's own diary: list, and create/replace/read/delete one day."""
 
-import re
 from datetime import date
+from decimal import Decimal
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -12,17 +12,22 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from symptoms import evaluation, rules, services, triage
+from symptoms import diary, rules, triage
 from symptoms.access import own_patient_or_404
-from symptoms.models import (
+from symptoms.access_log import log_list_access, log_record_access
+from symptoms.alerts import ALERT_STATES, acknowledge_alert, visible_alerts
+from symptoms.assessments import PatientAssessment, assess_patient
+from symptoms.entry_fields import (
     FLAG_FIELDS,
     LOCATIONS,
     NOTES_MAX_LENGTH,
     SCORE_MAX,
     SCORE_MIN,
-    Alert,
-    RecordAccessAction,
+    TEXT_MESSAGE,
+    parse_day,
+    text_too_long_message,
 )
+from symptoms.models import Alert, RecordAccessAction
 from symptoms.presenting import reasons_text
 
 
@@ -40,78 +45,32 @@ class IsPatient(RolePermission):
     message = _("Only patients keep a symptom diary.")
 
 
-class ScoreField(serializers.IntegerField):
-    """A 0–10 score sent as a JSON number; "5", 5.5 and true are refused."""
-
-    default_error_messages = {"invalid": _("Must be a whole number from 0 to 10.")}
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=SCORE_MIN, max_value=SCORE_MAX, **kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
-class StrictBooleanField(serializers.BooleanField):
-    default_error_messages = {"invalid": _("Must be true or false.")}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
-
-
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": _("Must be text.")}
+    default_error_messages = {"invalid": TEXT_MESSAGE}
 
-    def to_internal_value(self, data):
+    def to_internal_value(self, data: object) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
         return super().to_internal_value(data)
 
 
 class EntrySerializer(serializers.Serializer):
+    """An entry as the API shows it (and, for the schema, as a client sends it); what may be stored
+    is checked by the diary (`entry_fields.clean_entry`), with the same messages as the page."""
+
     date = serializers.DateField(read_only=True)
-    numbness = ScoreField()
-    pain = ScoreField()
-    locations = serializers.ListField(
-        child=serializers.ChoiceField(choices=LOCATIONS), required=False, default=list, max_length=2
-    )
-    notes = StrictCharField(
-        required=False, default="", allow_blank=True, max_length=NOTES_MAX_LENGTH, trim_whitespace=False
-    )
+    numbness = serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX)
+    pain = serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX)
+    locations = serializers.ListField(child=serializers.ChoiceField(choices=LOCATIONS), required=False,
+                                      max_length=len(LOCATIONS))
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX_LENGTH)
     updated_at = serializers.DateTimeField(read_only=True)
 
-    def get_fields(self):
+    def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         for flag in FLAG_FIELDS:
-            fields[flag] = StrictBooleanField(required=False, default=False)
+            fields[flag] = serializers.BooleanField(required=False, default=False)
         return fields
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            allowed = set(self.fields) - {"updated_at"}
-            unknown = sorted(set(data) - allowed)
-            if unknown:
-                raise ValidationError({name: [_("Unknown field.")] for name in unknown})
-        return super().to_internal_value(data)
-
-
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def parse_day(value: str | None, field: str) -> date | None:
-    """Only `YYYY-MM-DD`: Python also reads `20261119` and `2026-W47-4`, a client's likely mistakes."""
-    if value in (None, ""):
-        return None
-    try:
-        if not ISO_DAY.fullmatch(value):
-            raise ValueError(value)
-        return date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({field: [_("Use a date in the form YYYY-MM-DD.")]}) from None
 
 
 ENTRY_RANGE = [
@@ -140,7 +99,7 @@ def entries_response(request, patient) -> Response:
     last = parse_day(request.query_params.get("to"), "to")
     if first and last and first > last:
         raise ValidationError({"from": [_("Must not be after 'to'.")]})
-    entries = services.patient_entries(patient, first, last)
+    entries = diary.patient_entries(patient, first, last)
     return Response(EntrySerializer(entries, many=True).data)
 
 
@@ -148,12 +107,15 @@ class EntryDayView(APIView):
     permission_classes = [IsPatient]
 
     def _day(self, value: str) -> date:
-        return parse_day(value, "date")
+        day = parse_day(value, "date")
+        if day is None:
+            raise Http404
+        return day
 
     @extend_schema(responses=EntrySerializer)
     def get(self, request, day: str):
         """Your entry for one day."""
-        entry = services.patient_entries(request.user).filter(date=self._day(day)).first()
+        entry = diary.patient_entries(request.user).filter(date=self._day(day)).first()
         if entry is None:
             raise Http404
         return Response(EntrySerializer(entry).data)
@@ -162,19 +124,19 @@ class EntryDayView(APIView):
     def put(self, request, day: str):
         """Create or replace your entry for one day: 201 when created, 200 when replaced."""
         the_day = self._day(day)
-        if isinstance(request.data, dict) and "date" in request.data \
-                and request.data["date"] != the_day.isoformat():
+        if not isinstance(request.data, dict):
+            raise ValidationError({"non_field_errors": [_("Send the entry as a JSON object.")]})
+        values = dict(request.data)
+        if values.pop("date", the_day.isoformat()) != the_day.isoformat():
             raise ValidationError({"date": [_("Does not match the date in the URL.")]})
-        serializer = EntrySerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        recorded = services.record_entry(request.user, the_day, serializer.validated_data)
+        recorded = diary.record_entry(request.user, the_day, values)
         code = status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK
         return Response(EntrySerializer(recorded.entry).data, status=code)
 
     @extend_schema(responses={204: None})
     def delete(self, request, day: str):
         """Delete your entry for a day that can still be changed."""
-        if not services.delete_entry(request.user, self._day(day)):
+        if not diary.delete_entry(request.user, self._day(day)):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -193,18 +155,19 @@ class AssessmentSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-def assessment_json(values: dict) -> dict:
-    """Stored-status values as the API's assessment: averages as numbers, reasons as sentences."""
-    def number(value):
+def assessment_json(assessment: PatientAssessment) -> dict[str, object]:
+    """An assessment as the API shows it: averages as numbers, reasons as sentences."""
+    def number(value: Decimal | None) -> float | None:
         return None if value is None else float(value)
 
     return {
-        **{name: values[name] for name in ("as_of", "status", "days_logged", "streak_days", "streak_start",
-                                            "urgent", "functional_impact")},
-        "weekly_average": number(values["weekly_average"]),
-        "previous_weekly_average": number(values["previous_weekly_average"]),
-        "threshold": number(values["threshold"]),
-        "reasons": reasons_text(values["reasons"]),
+        "as_of": assessment.as_of, "status": assessment.status, "days_logged": assessment.days_logged,
+        "streak_days": assessment.streak_days, "streak_start": assessment.streak_start,
+        "urgent": list(assessment.urgent), "functional_impact": assessment.functional_impact,
+        "weekly_average": number(assessment.weekly_average),
+        "previous_weekly_average": number(assessment.previous_weekly_average),
+        "threshold": number(assessment.threshold),
+        "reasons": reasons_text(assessment.reasons),
     }
 
 
@@ -224,8 +187,8 @@ def assessment_response(request, patient) -> Response:
         raise ValidationError({"as_of": [_("Must not be in the future.")]})
     if as_of < EARLIEST_AS_OF:
         raise ValidationError({"as_of": [_("Use a date from %(day)s on.") % {"day": EARLIEST_AS_OF.isoformat()}]})
-    assessment = evaluation.assess_patient(patient, as_of)
-    data = assessment_json(evaluation.status_values(assessment, last_entry_date=None))  # not in the API
+    assessment = PatientAssessment.from_rules(assess_patient(patient, as_of), last_entry_date=None)  # not in the API
+    data = assessment_json(assessment)
     return Response(AssessmentSerializer(data).data)
 
 
@@ -264,9 +227,6 @@ class IsClinician(RolePermission):
     message = _("Only clinicians have patients.")
 
 
-ALERT_STATES = ("open", "resolved")
-
-
 class AlertListView(APIView):
     permission_classes = [IsPatientOrClinician]
 
@@ -278,11 +238,12 @@ class AlertListView(APIView):
         state = request.query_params.get("status") or None
         if state is not None and state not in ALERT_STATES:
             raise ValidationError({"status": [_("Use open or resolved.")]})
-        return Response(AlertSerializer(services.visible_alerts(request.user, state), many=True).data)
+        return Response(AlertSerializer(visible_alerts(request.user, state), many=True).data)
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    note = StrictCharField(required=False, default="", allow_blank=True, max_length=NOTES_MAX_LENGTH)
+    note = StrictCharField(required=False, default="", allow_blank=True, max_length=NOTES_MAX_LENGTH,
+                           error_messages={"max_length": text_too_long_message()})
 
 
 class AlertAcknowledgeView(APIView):
@@ -294,7 +255,7 @@ class AlertAcknowledgeView(APIView):
         body = AcknowledgeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            alert = services.acknowledge_alert(request.user, alert_id, body.validated_data["note"])
+            alert = acknowledge_alert(request.user, alert_id, body.validated_data["note"])
         except Alert.DoesNotExist:
             raise Http404 from None
         return Response(AlertSerializer(alert).data)
@@ -320,13 +281,14 @@ class PatientListView(APIView):
         """Your own patients with their current assessment, most urgent first."""
         rows = triage.triage_rows(request.user)
         data = [{
-            "id": row.patient.pk, "name": row.patient.display_name(), "last_entry_date": row.last_entry_date,
+            "id": row.patient.pk, "name": row.patient.display_name(),
+            "last_entry_date": row.assessment.last_entry_date,
             "days_since_last_entry": row.days_since_last_entry, "not_reporting": row.not_reporting,
             "open_alerts": row.open_alerts,
-            "assessment": assessment_json(row.values),
+            "assessment": assessment_json(row.assessment),
         } for row in rows]
         response = Response(PatientSerializer(data, many=True).data)
-        services.log_list_access(request.user, [row.patient for row in rows],
+        log_list_access(request.user, [row.patient for row in rows],
                                  RecordAccessAction.VIEWED_PATIENT_LIST_API)
         return response
 
@@ -342,7 +304,7 @@ class OwnPatientView(APIView):
 
     def logged(self, request, patient, response: Response) -> Response:
         """Write the read to the access log once it has succeeded."""
-        services.log_record_access(request.user, patient, self.audit_action)
+        log_record_access(request.user, patient, self.audit_action)
         return response
 
 

@@ -14,7 +14,8 @@ from fractions import Fraction
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from symptoms.evaluation import two_places
+from symptoms.assessments import two_places
+from symptoms.entry_fields import DAILY_LIFE_FLAGS
 from symptoms.rules import TrendDay
 
 # Month names and toolbar in the reader's language; the locale file is in static/vendor/plotly.
@@ -48,12 +49,11 @@ def referral_periods(days: list[TrendDay]) -> list[Period]:
 
 
 def daily_life_flags(day: TrendDay) -> list[str]:
+    """The everyday tasks the patient said were affected that day, in words."""
     entry = day.entry
     if entry is None:
         return []
-    names = ((entry.dropped_objects, _("dropped things")), (entry.balance_problems, _("unsteady")),
-             (entry.fine_motor_difficulty, _("fine tasks hard")))
-    return [str(name) for flagged, name in names if flagged]
+    return [str(flag.label) for flag in DAILY_LIFE_FLAGS if getattr(entry, flag.field)]
 
 
 def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_days: int = DEFAULT_RANGE_DAYS,

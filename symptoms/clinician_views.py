@@ -9,11 +9,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from notifications import services as notifications
-from symptoms import charts, services, triage
+from notifications import services as outbox
+from symptoms import charts, triage
 from symptoms.access import clinician_required, own_patient_required
+from symptoms.access_log import log_record_access
+from symptoms.alerts import acknowledge_alert, unread_alert_notices
 from symptoms.forms import AcknowledgeForm, ThresholdForm
 from symptoms.models import Alert, FunctionalImpact, RecordAccessAction, Status
+from symptoms.patient_record import patient_record, set_patient_threshold
 from symptoms.presenting import reasons_text
 
 FILTER_LABELS = {
@@ -26,7 +29,7 @@ FILTER_LABELS = {
 def clinician_home(request):
     """The clinician's own patients, most urgent first, filtered by status if asked."""
     if request.method == "POST":
-        notifications.mark_notices_read(request.user)
+        outbox.mark_notices_read(request.user)
         return redirect("symptoms:clinician_home")
     wanted = request.GET.get("status") or None
     filter_error = None
@@ -37,7 +40,7 @@ def clinician_home(request):
     filters = [{"value": name, "label": FILTER_LABELS[name], "count": counts[name]} for name in triage.FILTERS]
     context = {
         "rows": [row for row in rows if row.matches(wanted)], "total": len(rows), "filters": filters,
-        "wanted": wanted, "filter_error": filter_error, "notices": notifications.unread_notices(request.user),
+        "wanted": wanted, "filter_error": filter_error, "notices": unread_alert_notices(request.user),
     }
     return render(request, "symptoms/clinician_home.html", context, status=400 if filter_error else 200)
 
@@ -51,14 +54,14 @@ def patient_detail(request, patient: User):
 def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | None = None,
                    ack_forms: dict[int, AcknowledgeForm] | None = None, status: int = 200):
     """The record page, also shown again with a form's errors; each showing is logged once it is rendered."""
-    record = services.patient_record(patient, all_entries=request.GET.get("entries") == "all")
+    record = patient_record(patient, all_entries=request.GET.get("entries") == "all")
     threshold = record.threshold
     ack_forms = ack_forms or {}
     context = {
         "record": record, "patient": patient,
-        "reasons": reasons_text(record.status["reasons"]),
-        "status_label": Status(record.status["status"]).label,
-        "functional_impact_label": _functional_impact_label(record.status["functional_impact"]),
+        "reasons": reasons_text(record.status.reasons),
+        "status_label": record.status.status_label,
+        "functional_impact_label": FunctionalImpact(record.status.functional_impact).label,
         "figure": charts.trend_figure(record.trend, threshold),
         "chart_rows": charts.chart_rows(record.trend),
         "threshold": threshold,
@@ -68,12 +71,8 @@ def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | No
         "showing_all_entries": request.GET.get("entries") == "all",
     }
     response = render(request, "symptoms/patient_detail.html", context, status=status)
-    services.log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
+    log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
     return response
-
-
-def _functional_impact_label(value: str) -> str:
-    return FunctionalImpact(value).label
 
 
 @require_POST
@@ -82,7 +81,7 @@ def acknowledge(request, patient: User, alert_id: int):
     form = AcknowledgeForm(request.POST, prefix=f"alert-{alert_id}")
     if form.is_valid():
         try:
-            services.acknowledge_alert(request.user, alert_id, form.cleaned_data["note"], patient_id=patient.pk)
+            acknowledge_alert(request.user, alert_id, form.cleaned_data["note"], patient_id=patient.pk)
         except Alert.DoesNotExist:
             raise Http404 from None
         messages.success(request, _("Alert acknowledged."))
@@ -96,7 +95,7 @@ def set_threshold(request, patient: User):
     form = ThresholdForm(request.POST)
     if form.is_valid():
         try:
-            services.set_patient_threshold(request.user, patient, form.cleaned_data["threshold"])
+            set_patient_threshold(request.user, patient, form.cleaned_data["threshold"])
         except ValidationError as error:
             for message in error.message_dict.get("threshold", error.messages):
                 form.add_error("threshold", message)

@@ -17,7 +17,8 @@ from django.db import transaction
 from accounts.models import Role, User
 from accounts.services import create_account
 from symptoms import evaluation
-from symptoms.models import SCORE_MAX, SCORE_MIN, SymptomEntry
+from symptoms.entry_fields import SCORE_MAX, SCORE_MIN
+from symptoms.models import SymptomEntry
 
 DEMO_ADMIN = "admin"
 DEMO_PASSWORDS = {Role.ADMIN: "demo-admin", Role.CLINICIAN: "demo-clinician", Role.PATIENT: "demo-patient"}

@@ -1,79 +1,71 @@
+"""The page forms: they turn what a browser posts into typed values; what may be stored, and the
+message when it may not, is decided by `entry_fields` (the same rules and words as the API)."""
+
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from symptoms.models import (
-    FLAG_FIELDS,
+from symptoms.entry_fields import (
+    FLAGS,
+    LOCATIONS_MESSAGE,
     NOTES_MAX_LENGTH,
     SCORE_MAX,
+    SCORE_MESSAGE,
     SCORE_MIN,
-    THRESHOLD_MAX,
-    THRESHOLD_MIN,
-    SymptomEntry,
+    text_too_long_message,
 )
+from symptoms.models import THRESHOLD_MAX, THRESHOLD_MIN, SymptomEntry
 
 SCORE_CHOICES = [(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
 LOCATION_CHOICES = [("hands", _("Hands")), ("feet", _("Feet"))]
 
-FLAG_QUESTIONS = {
-    "dropped_objects": _("I dropped things or could not keep hold of them"),
-    "balance_problems": _("I felt unsteady or held on to walls or furniture"),
-    "fine_motor_difficulty": _("Buttons, writing, lids or chopsticks were hard"),
-    "sleep_disturbed": _("Symptoms at night disturbed my sleep"),
-    "fell": _("I had a fall"),
-    "cold_sensitivity": _("Cold set off or worsened my symptoms"),
-}
-
 
 def score_choice_field(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
-        label=label,
-        choices=SCORE_CHOICES,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": _("Choose a score from 0 to 10."),
-            "invalid_choice": _("Choose a score from 0 to 10."),
-        },
+        label=label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": SCORE_MESSAGE, "invalid_choice": SCORE_MESSAGE},
     )
 
 
+def note_field(label: str, rows: int) -> forms.CharField:
+    field = forms.CharField(label=label, required=False, max_length=NOTES_MAX_LENGTH,
+                            widget=forms.Textarea(attrs={"rows": rows, "maxlength": NOTES_MAX_LENGTH}))
+    field.error_messages["max_length"] = text_too_long_message()
+    return field
+
+
 class EntryForm(forms.Form):
-    """Parses the daily entry page; the service decides what may be stored."""
+    """Parses the daily entry page; the diary decides what may be stored."""
 
     numbness = score_choice_field(_("Numbness or tingling"))
     pain = score_choice_field(_("Pain"))
     locations = forms.MultipleChoiceField(
         label=_("Where did you feel it?"), choices=LOCATION_CHOICES,
-        widget=forms.CheckboxSelectMultiple, required=False,
+        widget=forms.CheckboxSelectMultiple, required=False, error_messages={"invalid_choice": LOCATIONS_MESSAGE},
     )
-    notes = forms.CharField(
-        label=_("Anything else you want your care team to know? (optional)"),
-        required=False, max_length=NOTES_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": NOTES_MAX_LENGTH}),
-    )
+    notes = note_field(_("Anything else you want your care team to know? (optional)"), rows=4)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for flag in FLAG_FIELDS:
-            self.fields[flag] = forms.BooleanField(label=FLAG_QUESTIONS[flag], required=False)
+        for flag in FLAGS:
+            self.fields[flag.field] = forms.BooleanField(label=flag.question, required=False)
 
     @classmethod
-    def initial_from(cls, entry: SymptomEntry | None) -> dict:
+    def initial_from(cls, entry: SymptomEntry | None) -> dict[str, object]:
         if entry is None:
             return {}
-        initial = {name: getattr(entry, name) for name in ("numbness", "pain", "notes", *FLAG_FIELDS)}
+        initial: dict[str, object] = {name: getattr(entry, name) for name in ("numbness", "pain", "notes")}
+        initial.update({flag.field: getattr(entry, flag.field) for flag in FLAGS})
         initial["locations"] = entry.locations
         return initial
 
-    def flag_fields(self):
-        return [self[flag] for flag in FLAG_FIELDS]
+    def flag_fields(self) -> list[forms.BoundField]:
+        return [self[flag.field] for flag in FLAGS]
 
 
 class AcknowledgeForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note (optional)"), required=False, max_length=NOTES_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2, "maxlength": NOTES_MAX_LENGTH}),
-    )
+    note = note_field(_("Note (optional)"), rows=2)
 
 
 class ThresholdForm(forms.Form):

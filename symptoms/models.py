@@ -10,21 +10,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from symptoms.entry_fields import FLAG_LABELS, LOCATIONS, NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN
 from symptoms.rules import DayEntry
-
-SCORE_MIN, SCORE_MAX = 0, 10
-NOTES_MAX_LENGTH = 2000
-LOCATIONS = ("hands", "feet")
-
-# Yes/no questions about daily life, in the order a patient is asked them.
-FLAG_FIELDS = (
-    "dropped_objects",
-    "balance_problems",
-    "fine_motor_difficulty",
-    "sleep_disturbed",
-    "fell",
-    "cold_sensitivity",
-)
 
 
 def score_field(verbose_name: str, help_text: str) -> models.PositiveSmallIntegerField:
@@ -44,12 +31,12 @@ class SymptomEntry(models.Model):
     pain = score_field(_("pain"), _("Burning, stabbing or pins-and-needles at its worst today."))
     hands = models.BooleanField(_("felt in the hands"), default=False)
     feet = models.BooleanField(_("felt in the feet"), default=False)
-    dropped_objects = models.BooleanField(_("dropped things"), default=False)
-    balance_problems = models.BooleanField(_("unsteady or held on to walls"), default=False)
-    fine_motor_difficulty = models.BooleanField(_("trouble with buttons, writing or lids"), default=False)
-    sleep_disturbed = models.BooleanField(_("symptoms disturbed sleep"), default=False)
-    fell = models.BooleanField(_("had a fall"), default=False)
-    cold_sensitivity = models.BooleanField(_("cold made it worse"), default=False)
+    dropped_objects = models.BooleanField(FLAG_LABELS["dropped_objects"], default=False)
+    balance_problems = models.BooleanField(FLAG_LABELS["balance_problems"], default=False)
+    fine_motor_difficulty = models.BooleanField(FLAG_LABELS["fine_motor_difficulty"], default=False)
+    sleep_disturbed = models.BooleanField(FLAG_LABELS["sleep_disturbed"], default=False)
+    fell = models.BooleanField(FLAG_LABELS["fell"], default=False)
+    cold_sensitivity = models.BooleanField(FLAG_LABELS["cold_sensitivity"], default=False)
     notes = models.TextField(
         _("notes"), blank=True, default="", validators=[MaxLengthValidator(NOTES_MAX_LENGTH)]
     )

@@ -1,12 +1,16 @@
 """Assessments in words: reasons translated into the reader's language, and what to do next."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from symptoms import rules
+from symptoms.assessments import PatientAssessment, StoredReason
 from symptoms.models import Status
 
 DATE_PARAMS = {"since", "day"}
@@ -23,13 +27,13 @@ URGENT_STEP = gettext_lazy("Contact your care team soon, today if you were hurt 
 URGENT_CODES = set(rules.URGENT_SIGNALS)
 
 
-def reason_text(reason: dict) -> str:
+def reason_text(reason: StoredReason) -> str:
     """One stored reason as a sentence in the active language, dates in the local style."""
-    params = {name: _format_param(name, value) for name, value in reason.get("params", {}).items()}
+    params = {name: _format_param(name, value) for name, value in reason["params"].items()}
     return _(reason["message"]) % params
 
 
-def reasons_text(reasons: list[dict]) -> list[str]:
+def reasons_text(reasons: Iterable[StoredReason]) -> list[str]:
     return [reason_text(reason) for reason in reasons]
 
 
@@ -44,19 +48,30 @@ def long_date_format() -> str:
     return pgettext("date format", "j F Y")
 
 
-def patient_summary(values: dict) -> dict:
+@dataclass(frozen=True)
+class PatientSummary:
     """What the patient sees: their status in words, the reasons, and what to do next."""
-    status = Status(values["status"])
-    urgent = [reason for reason in values["reasons"] if reason["code"] in URGENT_CODES]
-    return {
-        "status": status.value,
-        "label": status.label,
-        "weekly_average": values["weekly_average"],
-        "threshold": values["threshold"],
-        "urgent_reasons": reasons_text(urgent),
-        "reasons": reasons_text([reason for reason in values["reasons"] if reason not in urgent]),
-        "next_step": str(NEXT_STEP[status]),
-        "urgent": bool(urgent),
-        "urgent_step": str(URGENT_STEP) if urgent else "",
-        "contact_care_team": bool(urgent) or status == Status.REFER,
-    }
+
+    status: str
+    label: str
+    weekly_average: Decimal | None
+    threshold: Decimal
+    urgent_reasons: list[str]
+    reasons: list[str]
+    next_step: str
+    urgent: bool
+    urgent_step: str
+    contact_care_team: bool
+
+
+def patient_summary(assessment: PatientAssessment) -> PatientSummary:
+    """The assessment as the patient reads it: urgent reasons first, and what to do next."""
+    status = Status(assessment.status)
+    urgent = [reason for reason in assessment.reasons if reason["code"] in URGENT_CODES]
+    return PatientSummary(
+        status=status.value, label=str(status.label), weekly_average=assessment.weekly_average,
+        threshold=assessment.threshold, urgent_reasons=reasons_text(urgent),
+        reasons=reasons_text([reason for reason in assessment.reasons if reason not in urgent]),
+        next_step=str(NEXT_STEP[status]), urgent=bool(urgent), urgent_step=str(URGENT_STEP) if urgent else "",
+        contact_care_team=bool(urgent) or status == Status.REFER,
+    )

@@ -1,13 +1,25 @@
-"""Weekly figures for summaries and digests, computed by the referral rules (never by templates)."""
+"""The week and the month in figures: a patient's weekly summary, a clinician's weekly digest and the
+four-week appointment report, all computed by the referral rules (never by templates)."""
 
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from accounts.models import User
-from symptoms import evaluation, rules, services, triage
-from symptoms.models import FLAG_FIELDS, SymptomEntry
+from symptoms import rules, triage
+from symptoms.assessments import (
+    ENTRY_COLUMNS,
+    PatientAssessment,
+    current_assessment,
+    patient_policy,
+    patient_trend,
+    two_places,
+)
+from symptoms.diary import patient_entries
+from symptoms.entry_fields import FLAGS
+from symptoms.models import SymptomEntry
 
 
 def previous_week(today: date) -> tuple[date, date]:
@@ -18,34 +30,57 @@ def previous_week(today: date) -> tuple[date, date]:
 
 def flag_counts(entries: Iterable[SymptomEntry]) -> list[tuple[str, int]]:
     """Each daily-life question answered yes at least once, with how many days."""
-    counts = Counter(flag for entry in entries for flag in FLAG_FIELDS if getattr(entry, flag))
-    return [(SymptomEntry._meta.get_field(flag).verbose_name, counts[flag]) for flag in FLAG_FIELDS if counts[flag]]
+    counts = Counter(flag.field for entry in entries for flag in FLAGS if getattr(entry, flag.field))
+    return [(str(flag.label), counts[flag.field]) for flag in FLAGS if counts[flag.field]]
 
 
-def patient_week(patient: User, today: date) -> dict:
+@dataclass(frozen=True)
+class PatientWeek:
+    """A patient's last full week (Monday to Sunday) and their status today."""
+
+    monday: date
+    sunday: date
+    days_logged: int
+    weekly_average: Decimal | None
+    previous_weekly_average: Decimal | None
+    change: Decimal | None
+    flags: list[tuple[str, int]]
+    current: PatientAssessment
+
+
+def patient_week(patient: User, today: date) -> PatientWeek:
     """A patient's last full week: days logged, 7-day averages and change, daily-life flags, status."""
     monday, sunday = previous_week(today)
-    entries = [entry for entry in SymptomEntry.objects.filter(patient=patient, date__lte=today).order_by("date")]
-    diary = [rules.DayEntry(*(getattr(entry, name) for name in evaluation.ENTRY_COLUMNS)) for entry in entries]
-    policy = evaluation.patient_policy(patient)
+    entries = list(SymptomEntry.objects.filter(patient=patient, date__lte=today).order_by("date"))
+    diary = [rules.DayEntry(*(getattr(entry, name) for name in ENTRY_COLUMNS)) for entry in entries]
+    policy = patient_policy(patient)
     week_end = rules.assess(diary, sunday, policy)
     average, previous = week_end.weekly_average, week_end.previous_weekly_average
-    return {
-        "monday": monday, "sunday": sunday, "days_logged": week_end.days_logged,
-        "weekly_average": evaluation.two_places(average),
-        "previous_weekly_average": evaluation.two_places(previous),
-        "change": evaluation.two_places(average - previous) if average is not None and previous is not None
-        else None,
-        "flags": flag_counts(entry for entry in entries if monday <= entry.date <= sunday),
-        "current": evaluation.status_values(rules.assess(diary, today, policy), entries[-1].date if entries else None),
-    }
+    return PatientWeek(
+        monday=monday, sunday=sunday, days_logged=week_end.days_logged,
+        weekly_average=two_places(average), previous_weekly_average=two_places(previous),
+        change=two_places(average - previous) if average is not None and previous is not None else None,
+        flags=flag_counts(entry for entry in entries if monday <= entry.date <= sunday),
+        current=PatientAssessment.from_rules(rules.assess(diary, today, policy),
+                                             entries[-1].date if entries else None),
+    )
 
 
 REPORT_WEEKS = 4
 REPORT_DAYS = REPORT_WEEKS * rules.WEEK_DAYS
 
 
-def appointment_weeks(trend: list[rules.TrendDay], entries: list[SymptomEntry]) -> list[dict]:
+@dataclass(frozen=True)
+class ReportWeek:
+    first: date
+    last: date
+    days_logged: int
+    weekly_average: Decimal | None
+    worst_day_score: int | None
+    flags: list[tuple[str, int]]
+
+
+def appointment_weeks(trend: list[rules.TrendDay], entries: list[SymptomEntry]) -> list[ReportWeek]:
     """The last four 7-day weeks ending on the trend's last day, newest first: average, days logged,
     worst day, and how often each daily-life question was answered yes."""
     by_day = {day.date: day for day in trend}
@@ -55,12 +90,12 @@ def appointment_weeks(trend: list[rules.TrendDay], entries: list[SymptomEntry]) 
         last = last_day - timedelta(days=back * rules.WEEK_DAYS)
         first = last - timedelta(days=rules.WEEK_DAYS - 1)
         logged = [entry for entry in entries if first <= entry.date <= last]
-        weeks.append({
-            "first": first, "last": last, "days_logged": len(logged),
-            "weekly_average": evaluation.two_places(by_day[last].weekly_average) if last in by_day else None,
-            "worst_day_score": max((entry.day_score for entry in logged), default=None),
-            "flags": flag_counts(logged),
-        })
+        weeks.append(ReportWeek(
+            first=first, last=last, days_logged=len(logged),
+            weekly_average=two_places(by_day[last].weekly_average) if last in by_day else None,
+            worst_day_score=max((entry.day_score for entry in logged), default=None),
+            flags=flag_counts(logged),
+        ))
     return weeks
 
 
@@ -70,28 +105,39 @@ class AppointmentReport:
 
     first: date
     last: date
-    status: dict
+    status: PatientAssessment
     trend: list[rules.TrendDay]
-    weeks: list[dict]
+    weeks: list[ReportWeek]
     noted_entries: list[SymptomEntry]
 
 
 def appointment_report(patient: User) -> AppointmentReport:
     last = patient.local_today()
     first = last - timedelta(days=REPORT_DAYS - 1)
-    trend = services.patient_trend(patient, first=first)
-    entries = list(services.patient_entries(patient, first, last))
+    trend = patient_trend(patient, first=first)
+    entries = list(patient_entries(patient, first, last))
     return AppointmentReport(
-        first=first, last=last, status=services.current_status_values(patient), trend=trend,
+        first=first, last=last, status=current_assessment(patient), trend=trend,
         weeks=appointment_weeks(trend, entries), noted_entries=[entry for entry in entries if entry.notes],
     )
 
 
-def clinician_digest(clinician: User) -> dict:
+@dataclass(frozen=True)
+class ClinicianDigest:
+    """A clinician's patients grouped by status (most urgent first), their open alerts, who stopped logging."""
+
+    groups: list[tuple[str, list[triage.TriageRow]]]
+    open_alerts: int
+    not_reporting: list[User]
+    patients: int
+
+
+def clinician_digest(clinician: User) -> ClinicianDigest:
     """A clinician's patients grouped by status (most urgent first, as on the dashboard), their open
     alerts, and who has stopped logging."""
     rows = triage.triage_rows(clinician)
-    groups = [(status.label, [row for row in rows if row.status == status]) for status in triage.STATUS_ORDER]
-    return {"groups": [(label, members) for label, members in groups if members],
-            "open_alerts": sum(row.open_alerts for row in rows),
-            "not_reporting": [row.patient for row in rows if row.not_reporting], "patients": len(rows)}
+    groups = [(str(status.label), [row for row in rows if row.assessment.status == status])
+              for status in triage.STATUS_ORDER]
+    return ClinicianDigest(groups=[(label, members) for label, members in groups if members],
+                           open_alerts=sum(row.open_alerts for row in rows),
+                           not_reporting=[row.patient for row in rows if row.not_reporting], patients=len(rows))

@@ -1,10 +1,12 @@
-"""Periodic work on patients' statuses. Tasks take ids, never objects, and are safe to re-run."""
+"""Periodic work on patients' statuses and the diary's notifications. Tasks take ids (or nothing),
+call one domain function, and are safe to re-run."""
 
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
-from symptoms import evaluation
+from symptoms import evaluation, notices
 
 logger = logging.getLogger(__name__)
 
@@ -21,9 +23,21 @@ def evaluate_due_patients() -> int:
     return changed
 
 
-@shared_task(name="symptoms.evaluate_all_patients", acks_late=True)
+@shared_task(name=evaluation.EVALUATE_ALL_TASK, acks_late=True)
 def evaluate_all_patients() -> int:
     """Nightly, and after a policy change: re-assess everyone, whatever their day."""
     changed = evaluation.evaluate_all_patients()
     logger.info("full re-evaluation: %d patient statuses changed", changed)
     return changed
+
+
+@shared_task(name="symptoms.queue_weekly_summaries", acks_late=True)
+def queue_weekly_summaries() -> int:
+    """Hourly: Monday-morning summaries and digests for those whose Monday 7 a.m. has come."""
+    return notices.queue_weekly_summaries(timezone.now())
+
+
+@shared_task(name="symptoms.queue_reminders", acks_late=True)
+def queue_reminders() -> int:
+    """Hourly: reminders for patients past their reminder hour who have not logged today."""
+    return notices.queue_reminders(timezone.now())

@@ -7,14 +7,13 @@ the referral rules decided the status when the patient last logged.
 """
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q
 
 from accounts.models import User
-from symptoms import evaluation, rules
-from symptoms.models import AlertKind, ClinicPolicy, Status
+from symptoms.assessments import PatientAssessment, policy_for, unassessed
+from symptoms.models import ClinicPolicy, Status
 
 # Most urgent first: urgent signals come before every status (see sort_key).
 STATUS_ORDER = (Status.REFER, Status.WATCH, Status.INSUFFICIENT_DATA, Status.OK)
@@ -27,49 +26,14 @@ class TriageRow:
     """One patient on the list: their stored assessment and what the list shows of it."""
 
     patient: User
-    values: dict  # the stored assessment, as evaluation.STATUS_FIELDS
+    assessment: PatientAssessment
     open_alerts: int
     days_since_last_entry: int | None  # in the patient's own zone
 
     @property
-    def status(self) -> Status:
-        return Status(self.values["status"])
-
-    @property
-    def urgent(self) -> tuple[str, ...]:
-        return tuple(self.values["urgent"])
-
-    @property
-    def weekly_average(self) -> Decimal | None:
-        return self.values["weekly_average"]
-
-    @property
-    def previous_weekly_average(self) -> Decimal | None:
-        return self.values["previous_weekly_average"]
-
-    @property
-    def streak_days(self) -> int:
-        return self.values["streak_days"]
-
-    @property
-    def last_entry_date(self) -> date | None:
-        return self.values["last_entry_date"]
-
-    @property
-    def change(self) -> Decimal | None:
-        """This week's 7-day average minus last week's, when both count."""
-        if self.weekly_average is None or self.previous_weekly_average is None:
-            return None
-        return self.weekly_average - self.previous_weekly_average
-
-    @property
-    def urgent_labels(self) -> list[str]:
-        return [AlertKind(signal).label for signal in self.urgent]
-
-    @property
     def change_direction(self) -> str:
         """"up" (worse), "down" (better) or "same"; "" when there is no change to show."""
-        change = self.change
+        change = self.assessment.change
         if change is None:
             return ""
         return "up" if change > 0 else "down" if change < 0 else "same"
@@ -83,16 +47,17 @@ class TriageRow:
         if wanted in (None, ""):
             return True
         if wanted == "urgent":
-            return bool(self.urgent)
+            return bool(self.assessment.urgent)
         if wanted == "not_reporting":
             return self.not_reporting
-        return self.status == wanted
+        return self.assessment.status == wanted
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[bool, int, int, Decimal, str]:
         """Urgent signals first, then refer, watch, insufficient data, ok; ties by longer streak, higher average."""
-        average = self.weekly_average if self.weekly_average is not None else Decimal(-1)
-        return (not self.urgent, STATUS_ORDER.index(self.status), -self.streak_days, -average,
-                self.patient.display_name().lower())
+        assessment = self.assessment
+        average = assessment.weekly_average if assessment.weekly_average is not None else Decimal(-1)
+        return (not assessment.urgent, STATUS_ORDER.index(Status(assessment.status)), -assessment.streak_days,
+                -average, self.patient.display_name().lower())
 
 
 def triage_rows(clinician: User) -> list[TriageRow]:
@@ -107,17 +72,17 @@ def triage_rows(clinician: User) -> list[TriageRow]:
     for patient in patients:
         stored = getattr(patient, "current_status", None)
         if stored is not None:
-            values = {name: getattr(stored, name) for name in evaluation.STATUS_FIELDS}
+            assessment = PatientAssessment.of(stored)
         else:  # never assessed yet: what an empty diary gives under the clinic's policy
-            clinic_policy = clinic_policy or evaluation.policy_for(ClinicPolicy.current())
-            values = evaluation.status_values(rules.assess([], patient.local_today(), clinic_policy), None)
-        rows.append(_row(patient, values))
+            clinic_policy = clinic_policy or policy_for(ClinicPolicy.current())
+            assessment = unassessed(patient, clinic_policy)
+        rows.append(_row(patient, assessment, patient.open_alert_count))  # type: ignore[attr-defined]
     return sorted(rows, key=TriageRow.sort_key)
 
 
-def _row(patient: User, values: dict) -> TriageRow:
-    last_entry = values["last_entry_date"]
-    return TriageRow(patient=patient, values=values, open_alerts=patient.open_alert_count,
+def _row(patient: User, assessment: PatientAssessment, open_alerts: int) -> TriageRow:
+    last_entry = assessment.last_entry_date
+    return TriageRow(patient=patient, assessment=assessment, open_alerts=open_alerts,
                      days_since_last_entry=(patient.local_today() - last_entry).days if last_entry else None)
 
 

@@ -8,8 +8,10 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from education.suggestions import suggestions_for
-from symptoms import charts, services, summaries
+from symptoms import charts, diary, summaries
 from symptoms.access import patient_required
+from symptoms.assessments import current_assessment, patient_trend
+from symptoms.entry_fields import check_day_is_editable, editable_days
 from symptoms.forms import EntryForm
 from symptoms.presenting import long_date_format, patient_summary
 
@@ -19,12 +21,12 @@ def log_entry(request, day: date | None = None):
     """Today's entry (or a backfill day): eleven score buttons, flags, notes."""
     patient = request.user
     day = day or patient.local_today()
-    existing = services.entry_for_day(patient, day)
+    existing = diary.entry_for_day(patient, day)
     bound_data = request.POST if request.method == "POST" else None
     form = EntryForm(bound_data, initial=EntryForm.initial_from(existing))
     day_error = None
     try:
-        services.check_day_is_editable(patient, day)
+        check_day_is_editable(patient, day)
     except ValidationError as error:
         day_error = error.message_dict["date"][0]
     status = 200
@@ -33,7 +35,7 @@ def log_entry(request, day: date | None = None):
     elif request.method == "POST":
         if form.is_valid():
             try:
-                services.record_entry(patient, day, form.cleaned_data)
+                diary.record_entry(patient, day, form.cleaned_data)
             except ValidationError as error:
                 for field, field_messages in error.message_dict.items():
                     for message in field_messages:
@@ -43,10 +45,10 @@ def log_entry(request, day: date | None = None):
                                  % {"day": formats.date_format(day, long_date_format())})
                 return redirect(_log_url(patient, day))
         status = 400
-    assessment = services.current_status_values(patient)
+    assessment = current_assessment(patient)
     context = {
         "form": form, "day": day, "existing": existing, "day_error": day_error,
-        "recent_days": services.recent_days(patient), "suggestions": suggestions_for(patient, assessment),
+        "recent_days": diary.recent_days(patient), "suggestions": suggestions_for(patient, assessment),
         "summary": patient_summary(assessment),
     }
     return render(request, "symptoms/log.html", context, status=status)
@@ -61,14 +63,14 @@ def _log_url(patient, day: date) -> str:
 @patient_required
 def history(request):
     """The trend chart with its numbers as a table, the current status, and every entry, newest first."""
-    first_editable, _today = services.editable_days(request.user)
-    entries = services.patient_entries(request.user)
-    values = services.current_status_values(request.user)
-    trend = services.patient_trend(request.user)
+    first_editable, _today = editable_days(request.user)
+    entries = diary.patient_entries(request.user)
+    assessment = current_assessment(request.user)
+    trend = patient_trend(request.user)
     context = {
-        "entries": entries, "first_editable": first_editable, "summary": patient_summary(values),
-        "suggestions": suggestions_for(request.user, values),
-        "figure": charts.trend_figure(trend, values["threshold"]), "chart_rows": charts.chart_rows(trend),
+        "entries": entries, "first_editable": first_editable, "summary": patient_summary(assessment),
+        "suggestions": suggestions_for(request.user, assessment),
+        "figure": charts.trend_figure(trend, assessment.threshold), "chart_rows": charts.chart_rows(trend),
     }
     return render(request, "symptoms/history.html", context)
 
@@ -80,7 +82,7 @@ def report(request):
     context = {
         "report": report, "first": report.first, "today": report.last, "weeks": report.weeks,
         "noted_entries": report.noted_entries, "summary": patient_summary(report.status),
-        "figure": charts.trend_figure(report.trend, report.status["threshold"], range_days=summaries.REPORT_DAYS,
+        "figure": charts.trend_figure(report.trend, report.status.threshold, range_days=summaries.REPORT_DAYS,
                                       static=True),
         "chart_rows": charts.chart_rows(report.trend, summaries.REPORT_DAYS),
     }

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from accounts.management.commands.compiletranslations import catalog_problems
-from symptoms import evaluation, services
+from symptoms import assessments, evaluation
 from symptoms.models import Alert
 from tests.conftest import skip_or_fail
 from tests.factories import EntryFactory
@@ -152,7 +152,7 @@ def test_reasons_and_alert_kinds_are_translated_for_the_clinician(client, zh_cli
     clinic = zh_clinic
     client.force_login(clinic.clinician)
     page = client.get(f"/clinician/patients/{clinic.patient.pk}/").content.decode()
-    reasons = services.current_status_values(clinic.patient)["reasons"]
+    reasons = assessments.current_assessment(clinic.patient).reasons
     assert reasons, "the history above gives the patient reasons"
     assert "7-day average" not in page and "A fall was logged" not in page
     alert = Alert.objects.filter(patient=clinic.patient).first()

@@ -7,12 +7,12 @@ import pytest
 from education.models import Article, Category
 from education.suggestions import patient_signals, suggestions_for
 from symptoms import evaluation
-from symptoms.services import current_status_values
+from symptoms.assessments import current_assessment
 from tests.factories import EntryFactory
 
 
 def suggested_to(patient):
-    return suggestions_for(patient, current_status_values(patient))
+    return suggestions_for(patient, current_assessment(patient))
 
 
 EXPECTED = {  # signal logged this week -> the shipped article suggested first
@@ -38,7 +38,7 @@ def test_referral_suggests_when_to_seek_help_first(clinic):
         EntryFactory(patient=clinic.patient, date=today - timedelta(days=back), numbness=7, pain=2,
                      cold_sensitivity=back == 0)
     evaluation.evaluate_patients([clinic.patient.pk])
-    assert patient_signals(clinic.patient, current_status_values(clinic.patient))[0] == "refer"
+    assert patient_signals(clinic.patient, current_assessment(clinic.patient))[0] == "refer"
     slugs = [article.slug for article in suggested_to(clinic.patient)]
     assert slugs[0] == "when-to-contact-your-care-team" and len(slugs) == 2
 

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from notifications import services, tasks
+from notifications import tasks
 from notifications.models import Notification, Preferences, State
-from symptoms import evaluation
+from symptoms import evaluation, notices
 from tests.factories import EntryFactory
 
 UTC = ZoneInfo("UTC")
@@ -163,8 +163,8 @@ def test_a_reminder_goes_only_to_patients_who_have_not_logged_today(clinic):
         patient.save()
     now = at("Asia/Taipei", 2026, 11, 20, 19, 5)
     EntryFactory(patient=clinic.patient, date=now.astimezone(ZoneInfo("Asia/Taipei")).date())
-    assert services.queue_reminders(now) == 1
-    assert services.queue_reminders(now + timedelta(hours=1)) == 0  # one a day
+    assert notices.queue_reminders(now) == 1
+    assert notices.queue_reminders(now + timedelta(hours=1)) == 0  # one a day
     assert Notification.objects.get(kind="reminder").recipient == clinic.other_patient
 
 
@@ -173,15 +173,15 @@ def test_a_reminder_waits_for_the_patients_own_hour_across_a_dst_change(clinic):
     patient.email, patient.time_zone, patient.reminder_hour = "p@example.org", "America/New_York", 19
     patient.save()
     # 1 November 2026: clocks go back at 2 a.m. in New York (UTC-4 -> UTC-5); 19:00 local is 00:00 UTC.
-    assert services.queue_reminders(datetime(2026, 11, 1, 23, 30, tzinfo=UTC)) == 0  # 18:30 local
-    assert services.queue_reminders(datetime(2026, 11, 2, 0, 5, tzinfo=UTC)) == 1  # 19:05 local
+    assert notices.queue_reminders(datetime(2026, 11, 1, 23, 30, tzinfo=UTC)) == 0  # 18:30 local
+    assert notices.queue_reminders(datetime(2026, 11, 2, 0, 5, tzinfo=UTC)) == 1  # 19:05 local
 
 
 def test_a_reminder_is_cancelled_if_the_patient_logs_before_it_goes(clinic):
     patient = clinic.patient
     patient.email, patient.reminder_hour = "p@example.org", 0
     patient.save()
-    services.queue_reminders(timezone.now())
+    notices.queue_reminders(timezone.now())
     EntryFactory(patient=patient)
     reminder = Notification.objects.get(kind="reminder")
     assert tasks.deliver([reminder.pk]) == 0 and not mail.outbox
@@ -194,7 +194,7 @@ def test_no_reminder_email_for_those_who_turned_it_off(clinic):
     patient.email, patient.reminder_hour = "p@example.org", 0
     patient.save()
     Preferences.objects.create(user=patient, email_reminders=False)
-    assert services.queue_reminders(timezone.now()) == 0
+    assert notices.queue_reminders(timezone.now()) == 0
 
 
 def test_a_clinician_sees_new_alerts_in_the_app_and_can_mark_them_read(client, team):

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 
-from notifications import services, tasks
+from notifications import tasks
 from notifications.models import Notification
-from symptoms import evaluation, summaries
+from symptoms import evaluation, notices, summaries
 from tests.factories import EntryFactory
 
 UTC = ZoneInfo("UTC")
@@ -32,10 +32,10 @@ def test_summary_of_a_known_week(clinic):
         EntryFactory(patient=patient, date=date(2026, 11, day), numbness=6, pain=2,
                      balance_problems=day in (10, 13), fell=day == 13)
     week = summaries.patient_week(patient, MONDAY)
-    assert (week["monday"], week["sunday"], week["days_logged"]) == (date(2026, 11, 9), date(2026, 11, 15), 5)
-    assert (str(week["weekly_average"]), str(week["previous_weekly_average"]), str(week["change"])) == \
+    assert (week.monday, week.sunday, week.days_logged) == (date(2026, 11, 9), date(2026, 11, 15), 5)
+    assert (str(week.weekly_average), str(week.previous_weekly_average), str(week.change)) == \
         ("6.00", "3.00", "3.00")
-    assert [(str(label), days) for label, days in week["flags"]] == [("unsteady or held on to walls", 2),
+    assert [(str(label), days) for label, days in week.flags] == [("unsteady or held on to walls", 2),
                                                                       ("had a fall", 1)]
 
 
@@ -44,7 +44,7 @@ def test_the_summary_email_says_it_in_words_and_links_back(clinic, settings):
     with_email(clinic.patient, zone="Europe/London")
     for day in range(9, 16):
         EntryFactory(patient=clinic.patient, date=date(2026, 11, day), numbness=2)
-    services.queue_weekly_summaries(datetime(2026, 11, 16, 7, 30, tzinfo=UTC))
+    notices.queue_weekly_summaries(datetime(2026, 11, 16, 7, 30, tzinfo=UTC))
     tasks.deliver(list(Notification.objects.values_list("pk", flat=True)))
     message = next(m for m in mail.outbox if m.to == [clinic.patient.email])
     assert "You logged 7 days out of 7." in message.body
@@ -59,9 +59,9 @@ def test_the_clinician_digest_groups_patients_and_names_who_is_not_reporting(cli
         EntryFactory(patient=clinic.patient, date=today - timedelta(days=days_ago), numbness=7)
     evaluation.evaluate_patient(clinic.patient)
     digest = summaries.clinician_digest(clinic.clinician)
-    assert digest["patients"] == 1 and digest["not_reporting"] == [clinic.patient]
-    assert [str(label) for label, _rows in digest["groups"]] == ["Not enough entries"]  # 3 of the last 7 days
-    assert digest["open_alerts"] == 0
+    assert digest.patients == 1 and digest.not_reporting == [clinic.patient]
+    assert [str(label) for label, _rows in digest.groups] == ["Not enough entries"]  # 3 of the last 7 days
+    assert digest.open_alerts == 0
 
 
 @pytest.mark.parametrize("zone,due_utc,early_utc", [
@@ -72,16 +72,16 @@ def test_the_clinician_digest_groups_patients_and_names_who_is_not_reporting(cli
 ])
 def test_monday_morning_in_each_persons_own_zone(clinic, zone, due_utc, early_utc):
     with_email(clinic.patient, zone=zone)
-    assert services.queue_weekly_summaries(early_utc.replace(tzinfo=UTC)) == 0
-    assert services.queue_weekly_summaries(due_utc.replace(tzinfo=UTC)) == 1
-    assert services.queue_weekly_summaries((due_utc + timedelta(hours=3)).replace(tzinfo=UTC)) == 0  # once a week
+    assert notices.queue_weekly_summaries(early_utc.replace(tzinfo=UTC)) == 0
+    assert notices.queue_weekly_summaries(due_utc.replace(tzinfo=UTC)) == 1
+    assert notices.queue_weekly_summaries((due_utc + timedelta(hours=3)).replace(tzinfo=UTC)) == 0  # once a week
 
 
 def test_exactly_one_summary_per_person_per_week_whatever_the_retries(clinic):
     with_email(clinic.patient, clinic.other_patient, clinic.clinician, zone="UTC")
     monday_morning = datetime(2026, 11, 16, 7, 10, tzinfo=UTC)
     for hours in range(0, 10):
-        services.queue_weekly_summaries(monday_morning + timedelta(hours=hours))
+        notices.queue_weekly_summaries(monday_morning + timedelta(hours=hours))
     ids = list(Notification.objects.values_list("pk", flat=True))
     tasks.deliver(ids)
     tasks.deliver(ids)
@@ -101,8 +101,8 @@ def test_no_subject_line_carries_health_details(clinic):
 
     Preferences.objects.create(user=clinic.patient, email_alerts=True)
     evaluation.evaluate_patient(clinic.patient)
-    services.queue_reminders(datetime.now(UTC))
-    services.queue_weekly_summaries(datetime(2026, 11, 16, 7, 10, tzinfo=UTC))
+    notices.queue_reminders(datetime.now(UTC))
+    notices.queue_weekly_summaries(datetime(2026, 11, 16, 7, 10, tzinfo=UTC))
     tasks.deliver(list(Notification.objects.filter(channel="email").values_list("pk", flat=True)))
     subjects = {message.subject for message in mail.outbox}
     assert len(subjects) >= 4  # alert (clinician and patient), summary, digest (the reminder is cancelled if logged)

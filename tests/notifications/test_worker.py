@@ -21,9 +21,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from notifications import services, tasks
+from notifications import tasks
 from notifications.models import Notification
-from symptoms import services as diary
+from symptoms import assessments, diary, notices
 from symptoms.models import SymptomEntry
 from tests.conftest import skip_or_fail
 from tests.factories import CareTeamMemberFactory, ClinicianFactory, EntryFactory, PatientFactory
@@ -109,9 +109,8 @@ def test_crossing_into_refer_emails_each_care_team_clinician_exactly_once(worker
     # so the streak has ended; today's 6 makes it 30/7 and joins the 17 days above before it.
     for days_ago in range(1, 21):
         EntryFactory(patient=patient, date=today - timedelta(days=days_ago), numbness=4 if days_ago <= 6 else 10)
-    from symptoms import evaluation
 
-    assert evaluation.assess_patient(patient).status != "refer"
+    assert assessments.assess_patient(patient).status != "refer"
     diary.record_entry(patient, today, {"numbness": 6, "pain": 1, "locations": ["feet"]})
     assert patient.current_status.status == "refer"
     wait_for(lambda: len(sent_emails(mail_dir)) >= 2)
@@ -127,7 +126,7 @@ def test_a_killed_worker_in_the_middle_of_the_weekly_fan_out_still_sends_one_sum
     monday_morning = datetime(2026, 11, 16, 7, 10, tzinfo=ZoneInfo("UTC"))
     first = Worker(queue, mail_dir).start(concurrency=1)
     try:
-        services.queue_weekly_summaries(monday_morning)
+        notices.queue_weekly_summaries(monday_morning)
         wait_for(lambda: len(sent_emails(mail_dir)) >= 30)
         first.kill()
     finally:
@@ -160,10 +159,10 @@ SAVE_WITH_BROKER_DOWN = """
 import json, time, django
 django.setup()
 from accounts.models import User
-from symptoms import services
+from symptoms import diary
 patient = User.objects.get(pk={pk})
 started = time.monotonic()
-services.record_entry(patient, patient.local_today(), {{"numbness": 2, "pain": 0, "locations": ["feet"], "fell": True}})
+diary.record_entry(patient, patient.local_today(), {{"numbness": 2, "pain": 0, "locations": ["feet"], "fell": True}})
 print(json.dumps({{"seconds": time.monotonic() - started}}))
 """
 

@@ -168,14 +168,14 @@ def test_fall_marker_is_on_the_fall_day():
 def test_daily_life_markers_are_on_the_balance_days_and_name_the_flag():
     markers = trace(figure_for(), "Daily life affected")
     assert markers["x"] == [day(o).isoformat() for o in sorted(BALANCE_DAYS)]
-    assert markers["hovertext"] == ["unsteady", "unsteady"]
+    assert markers["hovertext"] == ["unsteady or held on to walls", "unsteady or held on to walls"]
     assert markers["y"] == [charts.DAILY_LIFE_ROW] * 2
 
 
 def test_daily_life_hover_text_lists_every_flag_of_the_day():
     entry = DayEntry(day(0), 3, 3, dropped_objects=True, balance_problems=True, fine_motor_difficulty=True)
     figure = charts.trend_figure(rules.trend([entry], day(0), day(0)), Fraction(4))
-    assert trace(figure, "Daily life affected")["hovertext"] == ["dropped things, unsteady, fine tasks hard"]
+    assert trace(figure, "Daily life affected")["hovertext"] == ["dropped things, unsteady or held on to walls, trouble with buttons, writing or lids"]
 
 
 def test_short_history_is_shown_from_its_first_day_with_an_all_button():
@@ -218,7 +218,7 @@ def test_chart_rows_are_newest_first_only_days_with_an_entry_or_an_average_and_f
     assert [o for o in shown if by_date[day(o)]["referral"]] == list(range(43, 36, -1))
     assert by_date[day(37)]["streak_days"] == 14
     assert by_date[day(FALL_DAY)]["fell"] is True and by_date[day(29)]["fell"] is False
-    assert by_date[day(25)]["daily_life"] == ["unsteady"] and by_date[day(26)]["daily_life"] == []
+    assert by_date[day(25)]["daily_life"] == ["unsteady or held on to walls"] and by_date[day(26)]["daily_life"] == []
 
 
 def test_chart_rows_keep_only_the_default_range():

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from kombu.exceptions import OperationalError
 
+from cipn_tracker.celery import app as celery_app
 from notifications.models import Notification, State
-from notifications.tasks import deliver
-from symptoms import services
+from symptoms import patient_record
 from symptoms.models import Alert, PatientThreshold
 from tests.factories import EntryFactory
 
@@ -21,13 +21,13 @@ def test_lowering_a_threshold_with_the_broker_down_still_saves_and_leaves_the_em
     today = clinic.patient.local_today()
     for days_ago in range(20):
         EntryFactory(patient=clinic.patient, date=today - timedelta(days=days_ago), numbness=5, pain=0)
-    services.set_patient_threshold(clinic.clinician, clinic.patient, "5.00")  # 5.0 is not above 5.0: no referral
+    patient_record.set_patient_threshold(clinic.clinician, clinic.patient, "5.00")  # 5.0 is not above 5.0: no referral
     assert not Alert.objects.filter(patient=clinic.patient).exists()
 
     def broker_down(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
 
-    monkeypatch.setattr(deliver, "apply_async", broker_down)
+    monkeypatch.setattr(celery_app, "send_task", broker_down)
     client.force_login(clinic.clinician)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/clinician/patients/{clinic.patient.pk}/threshold/", {"threshold": "4.5"})

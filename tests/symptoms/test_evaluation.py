@@ -11,7 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from symptoms import evaluation, services
+from symptoms import alerts, diary, evaluation, patient_record
 from symptoms.models import Alert, ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
 from tests.factories import EntryFactory, PatientFactory
 
@@ -22,7 +22,7 @@ def at(days_later: int) -> datetime:
     return NOW + timedelta(days=days_later)
 
 
-def diary(patient, scores: list[int | None], ending_days_ago: int = 0, **flags_on: list[int]) -> None:
+def log_days(patient, scores: list[int | None], ending_days_ago: int = 0, **flags_on: list[int]) -> None:
     """Entries ending `ending_days_ago` before today; scores[-1] is the last day; None is a gap."""
     today = patient.local_today(NOW)
     for offset, score in enumerate(reversed(scores)):
@@ -38,8 +38,8 @@ def status_of(patient) -> PatientStatus:
 
 
 def test_saving_an_entry_updates_the_status_in_the_same_transaction(clinic):
-    diary(clinic.patient, [5] * 16, ending_days_ago=1)
-    services.record_entry(clinic.patient, clinic.patient.local_today(), {"numbness": 6, "pain": 2,
+    log_days(clinic.patient, [5] * 16, ending_days_ago=1)
+    diary.record_entry(clinic.patient, clinic.patient.local_today(), {"numbness": 6, "pain": 2,
                                                                          "locations": ["feet"]})
     status = status_of(clinic.patient)
     assert (status.status, status.streak_days, status.days_logged) == ("refer", 14, 7)
@@ -47,16 +47,16 @@ def test_saving_an_entry_updates_the_status_in_the_same_transaction(clinic):
 
 
 def test_deleting_an_entry_re_assesses(clinic):
-    diary(clinic.patient, [5, 5, 5, None, None, None], ending_days_ago=1)
+    log_days(clinic.patient, [5, 5, 5, None, None, None], ending_days_ago=1)
     today = clinic.patient.local_today()
-    services.record_entry(clinic.patient, today, {"numbness": 5, "pain": 0, "locations": ["hands"]})
+    diary.record_entry(clinic.patient, today, {"numbness": 5, "pain": 0, "locations": ["hands"]})
     assert status_of(clinic.patient).status == "watch"
-    services.delete_entry(clinic.patient, today)
+    diary.delete_entry(clinic.patient, today)
     assert status_of(clinic.patient).status == "insufficient_data"
 
 
 def test_a_patient_who_stops_logging_becomes_insufficient_without_logging(clinic):
-    diary(clinic.patient, [2] * 10)
+    log_days(clinic.patient, [2] * 10)
     evaluation.evaluate_due_patients(now=NOW)
     assert status_of(clinic.patient).status == "ok"
     evaluation.evaluate_due_patients(now=at(5))
@@ -65,8 +65,8 @@ def test_a_patient_who_stops_logging_becomes_insufficient_without_logging(clinic
 
 
 def test_the_daily_task_run_twice_changes_nothing_the_second_time(clinic):
-    diary(clinic.patient, [6] * 20, fell=[1])
-    diary(clinic.other_patient, [3] * 9)
+    log_days(clinic.patient, [6] * 20, fell=[1])
+    log_days(clinic.other_patient, [3] * 9)
     assert evaluation.evaluate_due_patients(now=NOW) == 2
     before = list(PatientStatus.objects.order_by("pk").values())
     alerts_before = list(Alert.objects.order_by("pk").values())
@@ -77,7 +77,7 @@ def test_the_daily_task_run_twice_changes_nothing_the_second_time(clinic):
 
 
 def test_entering_refer_opens_one_alert_that_re_running_never_duplicates(clinic):
-    diary(clinic.patient, [6] * 19, ending_days_ago=1)
+    log_days(clinic.patient, [6] * 19, ending_days_ago=1)
     for hours in (0, 1, 25, 49):
         evaluation.evaluate_patients([clinic.patient.pk], now=NOW + timedelta(hours=hours))
     alerts = Alert.objects.filter(patient=clinic.patient, kind="refer")
@@ -85,7 +85,7 @@ def test_entering_refer_opens_one_alert_that_re_running_never_duplicates(clinic)
 
 
 def test_a_second_fall_joins_the_open_fall_alert(clinic):
-    diary(clinic.patient, [3] * 7, fell=[3])
+    log_days(clinic.patient, [3] * 7, fell=[3])
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW)
     SymptomEntry.objects.filter(patient=clinic.patient, date=clinic.patient.local_today(NOW)).update(fell=True)
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW)
@@ -94,10 +94,10 @@ def test_a_second_fall_joins_the_open_fall_alert(clinic):
 
 
 def test_acknowledging_an_urgent_alert_keeps_who_when_and_note_and_closes_it(clinic):
-    diary(clinic.patient, [3] * 7, fell=[2])
+    log_days(clinic.patient, [3] * 7, fell=[2])
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW)
     alert = Alert.objects.get(patient=clinic.patient, kind="fall")
-    services.acknowledge_alert(clinic.clinician, alert.pk, note="Called; no injury.")
+    alerts.acknowledge_alert(clinic.clinician, alert.pk, note="Called; no injury.")
     alert.refresh_from_db()
     assert alert.acknowledged_by == clinic.clinician and alert.acknowledged_at and alert.resolved_at
     assert alert.note == "Called; no injury."
@@ -110,21 +110,21 @@ def test_acknowledging_an_urgent_alert_keeps_who_when_and_note_and_closes_it(cli
 
 
 def test_another_clinician_cannot_acknowledge(clinic):
-    diary(clinic.patient, [3] * 7, fell=[2])
+    log_days(clinic.patient, [3] * 7, fell=[2])
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW)
     alert = Alert.objects.get(patient=clinic.patient)
     with pytest.raises(Alert.DoesNotExist):
-        services.acknowledge_alert(clinic.other_clinician, alert.pk)
+        alerts.acknowledge_alert(clinic.other_clinician, alert.pk)
     alert.refresh_from_db()
     assert alert.acknowledged_at is None
 
 
 def test_a_refer_alert_stays_open_when_acknowledged_and_resolves_after_seven_days_at_or_below(clinic):
     # 20 days at 6, then low days: the 7-day average is at or below 4 from the 4th low day on.
-    diary(clinic.patient, [6] * 20 + [1] * 9)
+    log_days(clinic.patient, [6] * 20 + [1] * 9)
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW - timedelta(days=9))
     alert = Alert.objects.get(patient=clinic.patient, kind="refer")
-    services.acknowledge_alert(clinic.clinician, alert.pk, note="Referred to physio")
+    alerts.acknowledge_alert(clinic.clinician, alert.pk, note="Referred to physio")
     alert.refresh_from_db()
     assert alert.is_open
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW - timedelta(days=1))  # 6 days at or below
@@ -136,10 +136,10 @@ def test_a_refer_alert_stays_open_when_acknowledged_and_resolves_after_seven_day
 
 
 def test_worsening_that_continues_after_acknowledgement_does_not_alert_daily(clinic):
-    diary(clinic.patient, [2] * 7 + [5] * 9)
+    log_days(clinic.patient, [2] * 7 + [5] * 9)
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW - timedelta(days=2))
     alert = Alert.objects.get(patient=clinic.patient, kind="worsening")
-    services.acknowledge_alert(clinic.clinician, alert.pk)
+    alerts.acknowledge_alert(clinic.clinician, alert.pk)
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW - timedelta(days=1))
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW)
     assert Alert.objects.filter(patient=clinic.patient, kind="worsening").count() == 1
@@ -153,31 +153,31 @@ def test_the_database_allows_one_open_alert_per_patient_and_kind(clinic):
 
 
 def test_a_patient_specific_threshold_changes_the_status(clinic):
-    diary(clinic.patient, [5, 4] * 10)
+    log_days(clinic.patient, [5, 4] * 10)
     evaluation.evaluate_patients([clinic.patient.pk], now=NOW)
     assert status_of(clinic.patient).status == "refer"
-    services.set_patient_threshold(clinic.clinician, clinic.patient, Decimal("4.5"))
+    patient_record.set_patient_threshold(clinic.clinician, clinic.patient, Decimal("4.5"))
     status = status_of(clinic.patient)
     assert (status.status, status.threshold) == ("ok", Decimal("4.50"))
-    services.set_patient_threshold(clinic.clinician, clinic.patient, None)
+    patient_record.set_patient_threshold(clinic.clinician, clinic.patient, None)
     assert status_of(clinic.patient).status == "refer"
 
 
 @pytest.mark.parametrize("value", ["3.99", "5.01", "abc", "-4"])
 def test_a_threshold_out_of_range_is_refused_naming_it(clinic, value):
-    services.set_patient_threshold(clinic.clinician, clinic.patient, Decimal("4.2"))
+    patient_record.set_patient_threshold(clinic.clinician, clinic.patient, Decimal("4.2"))
     with pytest.raises(ValidationError) as error:
-        services.set_patient_threshold(clinic.clinician, clinic.patient, value)
+        patient_record.set_patient_threshold(clinic.clinician, clinic.patient, value)
     assert "threshold" in error.value.message_dict
     assert PatientThreshold.objects.get(patient=clinic.patient).threshold == Decimal("4.20")
 
 
 def test_only_the_care_team_or_an_admin_sets_a_patients_threshold(clinic):
     with pytest.raises(User.DoesNotExist):
-        services.set_patient_threshold(clinic.other_clinician, clinic.patient, Decimal("4.5"))
+        patient_record.set_patient_threshold(clinic.other_clinician, clinic.patient, Decimal("4.5"))
     with pytest.raises(PermissionDenied):
-        services.set_patient_threshold(clinic.other_patient, clinic.patient, Decimal("4.5"))
-    services.set_patient_threshold(clinic.admin, clinic.patient, Decimal("4.5"))
+        patient_record.set_patient_threshold(clinic.other_patient, clinic.patient, Decimal("4.5"))
+    patient_record.set_patient_threshold(clinic.admin, clinic.patient, Decimal("4.5"))
 
 
 @pytest.mark.parametrize("field,value", [("threshold", Decimal("3.9")), ("threshold", Decimal("5.5")),
@@ -194,7 +194,7 @@ def test_clinic_policy_out_of_range_is_refused_with_a_message(db, field, value):
 
 
 def test_the_clinic_policy_applies_to_everyone(clinic):
-    diary(clinic.patient, [5] * 10)
+    log_days(clinic.patient, [5] * 10)
     policy = ClinicPolicy.current()
     policy.persist_days = 7
     policy.save()
@@ -205,7 +205,7 @@ def test_the_clinic_policy_applies_to_everyone(clinic):
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_evaluations_open_exactly_one_alert(requires_postgres, monkeypatch):
     # Widen the race: every evaluation pauses after assessing, before touching alerts.
-    sync_alerts = evaluation._sync_alerts
+    sync_alerts = alerts.sync_alerts
 
     def slow_sync_alerts(*args, **kwargs):
         time.sleep(0.2)
@@ -213,7 +213,7 @@ def test_simultaneous_evaluations_open_exactly_one_alert(requires_postgres, monk
 
     monkeypatch.setattr(evaluation, "_sync_alerts", slow_sync_alerts)
     patient = PatientFactory()
-    diary(patient, [7] * 20, fell=[1])
+    log_days(patient, [7] * 20, fell=[1])
     # Statuses already stored and unchanged (nothing else serialises the runs); alerts lost.
     evaluation.evaluate_patients([patient.pk], now=NOW)
     Alert.objects.all().delete()

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from symptoms import evaluation, services
+from symptoms import evaluation, patient_record
 from symptoms.models import Alert, PatientStatus, PatientThreshold, SymptomEntry
 from tests.factories import CareTeamMemberFactory
 
@@ -187,7 +187,7 @@ def test_re_assessment_with_a_higher_threshold_changes_the_status(client, clinic
 
 @pytest.mark.parametrize("value", ["3.9", "5.1", "abc", "4.123"])
 def test_a_bad_threshold_is_refused_next_to_the_field_and_the_old_one_kept(client, clinic, record, value):
-    services.set_patient_threshold(clinic.clinician, record, Decimal("4.25"))
+    patient_record.set_patient_threshold(clinic.clinician, record, Decimal("4.25"))
     client.force_login(clinic.clinician)
     response = client.post(url(record, "threshold/"), {"threshold": value})
     assert response.status_code == 400
@@ -209,7 +209,7 @@ def test_out_of_range_thresholds_say_the_range(client, clinic, record):
 
 
 def test_an_empty_threshold_goes_back_to_the_clinic_default(client, clinic, record):
-    services.set_patient_threshold(clinic.clinician, record, Decimal("4.75"))
+    patient_record.set_patient_threshold(clinic.clinician, record, Decimal("4.75"))
     client.force_login(clinic.clinician)
     response = client.post(url(record, "threshold/"), {"threshold": ""}, follow=True)
     assert response.redirect_chain == [(url(record), 302)]
@@ -222,7 +222,7 @@ def test_an_empty_threshold_goes_back_to_the_clinic_default(client, clinic, reco
 
 def test_chart_figure_draws_the_patients_own_threshold(client, clinic, record):
     assert threshold_trace(page_as(client, clinic.clinician, record))["y"] == [4.0, 4.0]
-    services.set_patient_threshold(clinic.clinician, record, Decimal("4.80"))
+    patient_record.set_patient_threshold(clinic.clinician, record, Decimal("4.80"))
     page = page_as(client, clinic.clinician, record)
     line = threshold_trace(page)
     assert line["y"] == [4.8, 4.8] and line["name"] == "Threshold 4.8"

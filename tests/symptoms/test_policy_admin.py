@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from kombu.exceptions import OperationalError
 
-from symptoms import services
+from cipn_tracker.celery import app as celery_app
+from symptoms import evaluation
 from symptoms.models import ClinicPolicy
 
 CHANGE_URL = "/admin/symptoms/clinicpolicy/1/change/"
@@ -17,7 +18,7 @@ def form(**changes):
 
 def test_admin_sets_the_clinic_threshold(client, clinic, django_capture_on_commit_callbacks, monkeypatch):
     queued = []
-    monkeypatch.setattr(services, "schedule_full_reevaluation", lambda: queued.append(True) or True)
+    monkeypatch.setattr(evaluation, "schedule_full_reevaluation", lambda: queued.append(True) or True)
     client.force_login(clinic.admin)
     assert client.get("/admin/symptoms/clinicpolicy/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -47,11 +48,9 @@ def test_clinicians_and_patients_cannot_edit_the_policy(client, clinic):
 
 
 def test_an_unreachable_queue_does_not_break_a_policy_change(db, monkeypatch, caplog):
-    from symptoms import tasks
-
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(tasks.evaluate_all_patients, "apply_async", refuse)
-    assert services.schedule_full_reevaluation() is False
+    monkeypatch.setattr(celery_app, "send_task", refuse)
+    assert evaluation.schedule_full_reevaluation() is False
     assert "nightly run" in caplog.text

@@ -1,4 +1,4 @@
-"""services.record_entry: which days may be logged, what is stored, and what never changes."""
+"""diary.record_entry: which days may be logged, what is stored, and what never changes."""
 
 from datetime import timedelta
 
@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from symptoms import services
+from symptoms import diary
 from symptoms.models import SymptomEntry
 from tests.factories import EntryFactory, PatientFactory
 
@@ -25,8 +25,8 @@ def patient(db):
 
 def test_first_save_creates_and_second_save_replaces_the_same_day(patient):
     today = patient.local_today()
-    first = services.record_entry(patient, today, GOOD)
-    second = services.record_entry(patient, today, {"numbness": 1, "pain": 0, "locations": ["hands"]})
+    first = diary.record_entry(patient, today, GOOD)
+    second = diary.record_entry(patient, today, {"numbness": 1, "pain": 0, "locations": ["hands"]})
     assert first.created and not second.created
     entry = SymptomEntry.objects.get(patient=patient)
     assert (entry.numbness, entry.pain, entry.locations, entry.balance_problems, entry.notes) == (1, 0, ["hands"],
@@ -35,7 +35,7 @@ def test_first_save_creates_and_second_save_replaces_the_same_day(patient):
 
 def test_entry_for_future_date_is_refused(patient):
     with pytest.raises(ValidationError) as error:
-        services.record_entry(patient, patient.local_today() + timedelta(days=1), GOOD)
+        diary.record_entry(patient, patient.local_today() + timedelta(days=1), GOOD)
     assert "date" in error.value.message_dict
     assert not SymptomEntry.objects.exists()
 
@@ -45,18 +45,18 @@ def test_today_and_future_are_judged_in_the_patients_own_zone(db, zone_ahead, zo
     # Kiritimati (UTC+14) is always at least a calendar day ahead of Pago Pago (UTC-11).
     ahead, behind = PatientFactory(time_zone=zone_ahead), PatientFactory(time_zone=zone_behind)
     ahead_today = ahead.local_today()
-    assert services.record_entry(ahead, ahead_today, GOOD).created
+    assert diary.record_entry(ahead, ahead_today, GOOD).created
     with pytest.raises(ValidationError) as error:
-        services.record_entry(behind, ahead_today, GOOD)
+        diary.record_entry(behind, ahead_today, GOOD)
     assert "future" in error.value.message_dict["date"][0]
 
 
 def test_backfill_window_edges(patient, settings):
     settings.SYMPTOM_BACKFILL_DAYS = 7
     today = patient.local_today()
-    assert services.record_entry(patient, today - timedelta(days=7), GOOD).created
+    assert diary.record_entry(patient, today - timedelta(days=7), GOOD).created
     with pytest.raises(ValidationError) as error:
-        services.record_entry(patient, today - timedelta(days=8), GOOD)
+        diary.record_entry(patient, today - timedelta(days=8), GOOD)
     assert "7 days" in error.value.message_dict["date"][0]
 
 
@@ -73,7 +73,7 @@ def test_bad_value_names_the_field_and_keeps_the_stored_entry(patient, field, va
     entry = EntryFactory(patient=patient, numbness=6, pain=4, notes="before")
     before = stored(entry)
     with pytest.raises(ValidationError) as error:
-        services.record_entry(patient, entry.date, {**GOOD, field: value})
+        diary.record_entry(patient, entry.date, {**GOOD, field: value})
     assert field in error.value.message_dict
     assert stored(entry) == before
 
@@ -81,32 +81,32 @@ def test_bad_value_names_the_field_and_keeps_the_stored_entry(patient, field, va
 def test_missing_score_is_refused(patient):
     values = {key: value for key, value in GOOD.items() if key != "pain"}
     with pytest.raises(ValidationError) as error:
-        services.record_entry(patient, patient.local_today(), values)
+        diary.record_entry(patient, patient.local_today(), values)
     assert "pain" in error.value.message_dict
 
 
 def test_symptoms_need_a_location_but_a_symptom_free_day_does_not(patient):
     today = patient.local_today()
     with pytest.raises(ValidationError) as error:
-        services.record_entry(patient, today, {"numbness": 2, "pain": 0, "locations": []})
+        diary.record_entry(patient, today, {"numbness": 2, "pain": 0, "locations": []})
     assert "locations" in error.value.message_dict
-    assert services.record_entry(patient, today, {"numbness": 0, "pain": 0}).created
+    assert diary.record_entry(patient, today, {"numbness": 0, "pain": 0}).created
 
 
 def test_notes_of_exactly_2000_characters_are_kept(patient):
-    recorded = services.record_entry(patient, patient.local_today(), {**GOOD, "notes": "é" * 2000})
+    recorded = diary.record_entry(patient, patient.local_today(), {**GOOD, "notes": "é" * 2000})
     assert len(stored(recorded.entry)["notes"]) == 2000
 
 
 def test_unknown_field_is_refused(patient):
     with pytest.raises(ValidationError) as error:
-        services.record_entry(patient, patient.local_today(), {**GOOD, "numbnes": 4})
+        diary.record_entry(patient, patient.local_today(), {**GOOD, "numbnes": 4})
     assert "numbnes" in error.value.message_dict
 
 
 def test_only_patients_keep_a_diary(clinic):
     with pytest.raises(ValueError):
-        services.record_entry(clinic.clinician, clinic.clinician.local_today(), GOOD)
+        diary.record_entry(clinic.clinician, clinic.clinician.local_today(), GOOD)
 
 
 def test_delete_removes_only_that_day_and_respects_the_window(patient, settings):
@@ -114,10 +114,10 @@ def test_delete_removes_only_that_day_and_respects_the_window(patient, settings)
     EntryFactory(patient=patient, date=today)
     EntryFactory(patient=patient, date=today - timedelta(days=1))
     old = EntryFactory(patient=patient, date=today - timedelta(days=settings.SYMPTOM_BACKFILL_DAYS + 1))
-    assert services.delete_entry(patient, today) is True
-    assert services.delete_entry(patient, today) is False
+    assert diary.delete_entry(patient, today) is True
+    assert diary.delete_entry(patient, today) is False
     with pytest.raises(ValidationError):
-        services.delete_entry(patient, old.date)
+        diary.delete_entry(patient, old.date)
     assert set(SymptomEntry.objects.values_list("date", flat=True)) == {today - timedelta(days=1), old.date}
 
 
@@ -140,6 +140,6 @@ def test_database_refuses_a_second_entry_for_the_same_day(patient):
 @pytest.mark.parametrize("flag", ["fell", "balance_problems"])
 def test_yes_no_answers_must_be_booleans(patient, flag):
     with pytest.raises(ValidationError) as error:
-        services.record_entry(patient, patient.local_today(), {**GOOD, flag: "false"})
+        diary.record_entry(patient, patient.local_today(), {**GOOD, flag: "false"})
     assert flag in error.value.message_dict
     assert not SymptomEntry.objects.exists()

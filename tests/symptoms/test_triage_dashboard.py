@@ -2,6 +2,7 @@
 
 import html as html_lib
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ import pytest
 
 from accounts.models import User
 from symptoms import evaluation, triage
+from symptoms.assessments import PatientAssessment
 from symptoms.models import Status, SymptomEntry
 from tests.factories import CareTeamMemberFactory, PatientFactory
 
@@ -210,12 +212,14 @@ def row(name: str, status: Status, urgent=(), streak: int = 0, average: str | No
         days_since: int | None = 0) -> triage.TriageRow:
     first, last = name.split()
     today = date(2026, 3, 1)
-    values = {"status": status, "urgent": list(urgent), "weekly_average": Decimal(average) if average else None,
-              "previous_weekly_average": None, "streak_days": streak,
-              "last_entry_date": today - timedelta(days=days_since) if days_since is not None else None}
+    assessment = PatientAssessment(
+        as_of=today, status=status, urgent=tuple(urgent), weekly_average=Decimal(average) if average else None,
+        previous_weekly_average=None, days_logged=7, threshold=Decimal("4.00"), streak_days=streak,
+        streak_start=None, functional_impact="none", reasons=(),
+        last_entry_date=today - timedelta(days=days_since) if days_since is not None else None)
     return triage.TriageRow(
-        patient=User(username=name.lower().replace(" ", ""), first_name=first, last_name=last), values=values,
-        days_since_last_entry=days_since, open_alerts=0)
+        patient=User(username=name.lower().replace(" ", ""), first_name=first, last_name=last),
+        assessment=assessment, days_since_last_entry=days_since, open_alerts=0)
 
 
 def test_sort_key_puts_urgent_signals_before_every_status():
@@ -245,11 +249,11 @@ def test_sort_key_orders_statuses_then_longer_streak_then_higher_average_then_na
 
 def test_row_change_direction_and_not_reporting():
     up = row("A B", Status.WATCH, average="5.00")
-    assert up.change is None and up.change_direction == ""
-    changed = triage.TriageRow(**{**up.__dict__, "values": {**up.values, "previous_weekly_average": Decimal("3.50")}})
-    assert changed.change == Decimal("1.50") and changed.change_direction == "up"
-    better = triage.TriageRow(**{**up.__dict__, "values": {**up.values, "previous_weekly_average": Decimal("6")}})
-    assert better.change == Decimal("-1.00") and better.change_direction == "down"
+    assert up.assessment.change is None and up.change_direction == ""
+    changed = replace(up, assessment=replace(up.assessment, previous_weekly_average=Decimal("3.50")))
+    assert changed.assessment.change == Decimal("1.50") and changed.change_direction == "up"
+    better = replace(up, assessment=replace(up.assessment, previous_weekly_average=Decimal("6")))
+    assert better.assessment.change == Decimal("-1.00") and better.change_direction == "down"
     assert row("A B", Status.OK, days_since=2).not_reporting is False
     assert row("A B", Status.OK, days_since=3).not_reporting is True
     assert row("A B", Status.OK, days_since=None).not_reporting is True
@@ -260,9 +264,11 @@ def test_triage_rows_and_status_counts_match_the_page(clinic, ward):
     assert [r.patient.display_name() for r in rows] == EXPECTED_ORDER
     assert triage.status_counts(rows) == {name: len(members) for name, members in FILTERED.items()}
     by_name = {r.patient.display_name(): r for r in rows}
-    assert by_name["Rita Long"].streak_days == 20 and by_name["Rex Short"].streak_days == 15
-    assert by_name["Uma Worsening"].urgent == ("worsening",) and by_name["Ursula Fall"].urgent == ("fall",)
-    assert by_name[NEVER].status == Status.INSUFFICIENT_DATA and by_name[NEVER].last_entry_date is None
+    assert by_name["Rita Long"].assessment.streak_days == 20 and by_name["Rex Short"].assessment.streak_days == 15
+    assert by_name["Uma Worsening"].assessment.urgent == ("worsening",)
+    assert by_name["Ursula Fall"].assessment.urgent == ("fall",)
+    assert by_name[NEVER].assessment.status == Status.INSUFFICIENT_DATA
+    assert by_name[NEVER].assessment.last_entry_date is None
 
 
 def test_triage_rows_cost_a_fixed_number_of_queries(clinic, ward, django_assert_max_num_queries):

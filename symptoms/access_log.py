@@ -1,0 +1,33 @@
+"""The record access log: who looked at or changed which patient's record, and when.
+
+Append-only (`RecordAccess` refuses updates). Every clinician view of a
+patient's record, page or API, every acknowledgement and every threshold
+change writes a row here, once it has succeeded.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.utils import timezone
+
+from accounts.models import User
+from symptoms.models import RecordAccess, RecordAccessAction
+
+
+def log_record_access(actor: User, patient: User, action: RecordAccessAction,
+                      now: datetime | None = None) -> RecordAccess:
+    """Write who looked at or changed which patient's record, and when, to the audit log."""
+    return RecordAccess.objects.create(
+        at=now or timezone.now(), actor=actor, actor_username=actor.username,
+        patient=patient, patient_username=patient.username, action=action,
+    )
+
+
+def log_list_access(actor: User, patients: Iterable[User], action: RecordAccessAction) -> None:
+    """One access-log row per patient whose details a list handed over; one statement."""
+    at = timezone.now()
+    RecordAccess.objects.bulk_create([
+        RecordAccess(at=at, actor=actor, actor_username=actor.username, patient=patient,
+                     patient_username=patient.username, action=action)
+        for patient in patients
+    ])
