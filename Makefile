@@ -59,6 +59,9 @@ test: venv-dev system-packages
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) .ci/import_cycles.py
+	$(TEST_ENV) $(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

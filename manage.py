@@ -2,12 +2,12 @@
 import os
 import sys
 
+from django.core.management import execute_from_command_line
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cipn_tracker.settings")
     os.environ.setdefault("CIPN_MANAGEMENT_COMMAND", "true")
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(sys.argv)
 
 

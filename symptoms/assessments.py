@@ -157,7 +157,7 @@ def day_entries(patient_ids: Iterable[int], since: date | None = None) -> dict[i
         return diaries
     table, columns = SymptomEntry._meta.db_table, ", ".join(ENTRY_COLUMNS)
     sql = f"SELECT patient_id, {columns} FROM {table} WHERE patient_id IN ({', '.join(['%s'] * len(ids))})"
-    params: list[object] = list(ids)
+    params: list[int | date] = list(ids)
     if since is not None:
         sql, params = sql + " AND date >= %s", [*params, since]
     with connection.cursor() as cursor:

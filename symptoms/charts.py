@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from symptoms.assessments import two_places
+from symptoms.assessments import two_places, two_places_exact
 from symptoms.entry_fields import DAILY_LIFE_FLAGS
 from symptoms.rules import TrendDay
 
@@ -77,7 +78,7 @@ def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_d
         _markers(_("Daily life affected"), [d for d in days if daily_life_flags(d)], DAILY_LIFE_ROW,
                  "daily_life", "triangle-up", None),
     ]
-    layout = {
+    layout: dict[str, Any] = {
         "margin": {"l": 48, "r": 16, "t": 40, "b": 40},
         "hovermode": "x unified",
         "legend": {"orientation": "h", "y": -0.18},
@@ -103,7 +104,7 @@ def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_d
 def _number(value: Fraction | Decimal | None) -> float | None:
     if value is None:
         return None
-    return float(two_places(Fraction(value)))
+    return float(two_places_exact(Fraction(value)))
 
 
 def _half_day_before(day: date) -> str:

@@ -225,7 +225,8 @@ def _status(streak: int, affected_days: int, average: Fraction | None, policy: P
     return OK
 
 
-def _urgent_signals(diary: _Diary, week: list[DayEntry], as_of: date, average, previous) -> list[Signal]:
+def _urgent_signals(diary: _Diary, week: list[DayEntry], as_of: date, average: Fraction | None,
+                    previous: Fraction | None) -> list[Signal]:
     signals = [Signal(FALL, entry.date) for entry in sorted(week, key=lambda e: e.date) if entry.fell]
     today = diary.by_day.get(as_of)
     if today is not None and today.day_score >= SEVERE_DAY_SCORE:
@@ -248,8 +249,8 @@ def assess(entries: Iterable[DayEntry], as_of: date, policy: Policy | None = Non
     affected_days = sum(entry.affects_daily_life for entry in week)
     status = _status(streak, affected_days, average, policy)
     signals = _urgent_signals(diary, week, as_of, average, previous)
-    if status == REFER:
-        signals.insert(0, Signal(REFER, streak_start))
+    if status == REFER:  # a referral always has a streak, so it has a start
+        signals.insert(0, Signal(REFER, as_of - timedelta(days=streak - 1)))
     facts = _Facts(as_of, average, previous, count, streak, streak_start, affected_days, policy, diary)
     return Assessment(
         as_of=as_of, status=status, weekly_average=average, previous_weekly_average=previous,

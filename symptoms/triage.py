@@ -76,7 +76,7 @@ def triage_rows(clinician: User) -> list[TriageRow]:
         else:  # never assessed yet: what an empty diary gives under the clinic's policy
             clinic_policy = clinic_policy or policy_for(ClinicPolicy.current())
             assessment = unassessed(patient, clinic_policy)
-        rows.append(_row(patient, assessment, patient.open_alert_count))  # type: ignore[attr-defined]
+        rows.append(_row(patient, assessment, patient.open_alert_count))
     return sorted(rows, key=TriageRow.sort_key)
 
 

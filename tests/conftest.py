@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from notifications import services
 from tests.factories import AdminFactory, CareTeamMemberFactory, ClinicianFactory, PatientFactory
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium then fails instead of skipping.
@@ -46,8 +47,6 @@ def dispatched(request, monkeypatch) -> list[list[int]]:
     """Notifications handed to workers, captured instead of published (tests marked real_broker publish)."""
     calls: list[list[int]] = []
     if "real_broker" not in request.keywords:
-        from notifications import services
-
         monkeypatch.setattr(services, "dispatch", lambda ids: calls.append(list(ids)) or True)
     return calls
 

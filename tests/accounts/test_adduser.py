@@ -1,6 +1,7 @@
 """`manage.py adduser`: accounts from the command line, with clear refusals."""
 
 import io
+import sys
 
 import pytest
 from django.contrib.auth import authenticate
@@ -13,7 +14,6 @@ STRONG = "a-long-unusual-passphrase\n"
 
 def adduser(*args, stdin: str = STRONG) -> str:
     out = io.StringIO()
-    import sys
 
     saved, sys.stdin = sys.stdin, io.StringIO(stdin)
     try:

@@ -1,8 +1,9 @@
 """`/`: the sign-in page, and each role's home after signing in."""
 
 import pytest
+from django.db import IntegrityError, transaction
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, PatientFactory
 
 
 def test_anonymous_sees_the_sign_in_form(client, db):
@@ -53,10 +54,6 @@ def test_the_role_decides_admin_access(clinic):
 
 
 def test_usernames_are_unique_ignoring_case(clinic):
-    from django.db import IntegrityError, transaction
-
-    from tests.factories import PatientFactory
-
     with pytest.raises(IntegrityError), transaction.atomic():
         PatientFactory(username=clinic.patient.username.upper())
 

@@ -31,7 +31,8 @@ ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 def browser() -> Iterator:
     if not CHROMIUM.exists():
         skip_or_fail(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    # Lazy: collecting the other tests must not need Playwright's driver.
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
     # Playwright's sync API runs an event loop in the main thread while the browser is
     # open; Django's async-safety check would refuse the tests' ORM calls meanwhile.

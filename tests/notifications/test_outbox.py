@@ -1,16 +1,20 @@
 """Notifications are recorded with their event, sent once, and swept up when a hand-off was lost."""
 
 from datetime import datetime, timedelta
+from smtplib import SMTPServerDisconnected
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.urls import set_script_prefix
 from django.utils import timezone
 
+from accounts.models import CareTeamMember
 from notifications import tasks
+from notifications.emails import build_email
 from notifications.models import Notification, Preferences, State
 from symptoms import evaluation, notices
-from tests.factories import EntryFactory
+from tests.factories import CareTeamMemberFactory, EntryFactory
 
 UTC = ZoneInfo("UTC")
 
@@ -18,7 +22,6 @@ UTC = ZoneInfo("UTC")
 @pytest.fixture
 def team(clinic):
     """The patient's care team has two clinicians with email addresses."""
-    from tests.factories import CareTeamMemberFactory
 
     CareTeamMemberFactory(patient=clinic.patient, clinician=clinic.other_clinician)
     for person in (clinic.patient, clinic.clinician, clinic.other_clinician):
@@ -79,8 +82,6 @@ def test_delivery_sends_one_email_with_text_html_and_a_link_and_never_twice(team
 
 
 def test_a_failed_send_waits_with_backoff_and_is_tried_again_by_the_sweep(team, monkeypatch, dispatched):
-    from smtplib import SMTPServerDisconnected
-
     fall_today(team.patient)
     evaluation.evaluate_patient(team.patient)
     one = Notification.objects.filter(channel="email").first()
@@ -106,8 +107,6 @@ def test_a_failed_send_waits_with_backoff_and_is_tried_again_by_the_sweep(team, 
 
 
 def test_after_the_last_attempt_it_is_marked_failed(team, monkeypatch):
-    from smtplib import SMTPServerDisconnected
-
     fall_today(team.patient)
     evaluation.evaluate_patient(team.patient)
     one = Notification.objects.filter(channel="email").first()
@@ -219,8 +218,6 @@ def test_a_clinician_off_the_care_team_sees_nothing(client, clinic):
 
 
 def test_notices_disappear_when_the_clinician_leaves_the_care_team(client, team):
-    from accounts.models import CareTeamMember
-
     fall_today(team.patient)
     evaluation.evaluate_patient(team.patient)
     CareTeamMember.objects.filter(patient=team.patient, clinician=team.clinician).delete()
@@ -235,3 +232,24 @@ def test_inactive_clinicians_are_not_notified(team):
     evaluation.evaluate_patient(team.patient)
     assert not Notification.objects.filter(recipient=team.other_clinician).exists()
     assert Notification.objects.filter(recipient=team.clinician, channel="email").exists()
+
+
+def test_email_links_follow_the_url_configuration_not_hard_coded_paths(team, settings):
+    """Served under a prefix (say /cipn/ behind a proxy), every link in an email still opens the right page."""
+    settings.SITE_URL = "https://hospital.example.org"
+    fall_today(team.patient)
+    evaluation.evaluate_patient(team.patient)
+    set_script_prefix("/cipn/")
+    try:
+        message = build_email(Notification.objects.filter(channel="email").first())
+    finally:
+        set_script_prefix("/")
+    assert "https://hospital.example.org/cipn/clinician/" in message.body
+    assert "https://hospital.example.org/cipn/settings/" in message.body
+    assert "https://hospital.example.org/settings/" not in message.body
+
+
+def test_a_kind_without_a_registered_builder_is_a_clear_error(team):
+    notification = Notification(recipient=team.clinician, kind="no_such_kind", channel="email", key="k")
+    with pytest.raises(LookupError, match="no_such_kind"):
+        build_email(notification)

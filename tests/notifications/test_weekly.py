@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 
 from notifications import tasks
-from notifications.models import Notification
+from notifications.models import Notification, Preferences
 from symptoms import evaluation, notices, summaries
 from tests.factories import EntryFactory
 
@@ -97,7 +97,6 @@ def test_no_subject_line_carries_health_details(clinic):
     for days_ago in range(1, 20):
         EntryFactory(patient=clinic.patient, date=clinic.patient.local_today() - timedelta(days=days_ago),
                      numbness=9, fell=days_ago == 2)
-    from notifications.models import Preferences
 
     Preferences.objects.create(user=clinic.patient, email_alerts=True)
     evaluation.evaluate_patient(clinic.patient)

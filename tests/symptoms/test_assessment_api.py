@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from symptoms import evaluation
 from tests.conftest import api_as
 from tests.factories import EntryFactory
 
@@ -78,7 +79,6 @@ def test_reasons_follow_the_patients_language(clinic):
 
 def test_log_page_tells_a_patient_in_refer_to_contact_the_care_team(client, clinic):
     history(clinic.patient, [6] * 20)
-    from symptoms import evaluation
 
     evaluation.evaluate_patient(clinic.patient)
     client.force_login(clinic.patient)

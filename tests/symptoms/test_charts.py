@@ -175,7 +175,8 @@ def test_daily_life_markers_are_on_the_balance_days_and_name_the_flag():
 def test_daily_life_hover_text_lists_every_flag_of_the_day():
     entry = DayEntry(day(0), 3, 3, dropped_objects=True, balance_problems=True, fine_motor_difficulty=True)
     figure = charts.trend_figure(rules.trend([entry], day(0), day(0)), Fraction(4))
-    assert trace(figure, "Daily life affected")["hovertext"] == ["dropped things, unsteady or held on to walls, trouble with buttons, writing or lids"]
+    assert trace(figure, "Daily life affected")["hovertext"] == [
+        "dropped things, unsteady or held on to walls, trouble with buttons, writing or lids"]
 
 
 def test_short_history_is_shown_from_its_first_day_with_an_all_button():

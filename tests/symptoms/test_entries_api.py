@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from symptoms.models import SymptomEntry
@@ -217,8 +218,6 @@ def test_anonymous_cannot_read_one_entry(api_client, clinic):
 
 
 def test_repeated_wrong_passwords_are_throttled(api_client, clinic, settings):
-    from django.core.cache import cache
-
     cache.clear()
     statuses = [api_client.post("/api/v1/auth/token/", {"username": clinic.patient.username, "password": "guess"},
                                 format="json").status_code for _attempt in range(11)]

@@ -9,8 +9,9 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from accounts.models import CareTeamMember, Role, User
-from symptoms.demo import DEMO_PATIENTS, patient_with_story, story_diary
-from symptoms.models import NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN, SymptomEntry
+from symptoms.demo import DEMO_PATIENTS, demo_people, patient_with_story, story_diary
+from symptoms.models import NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Alert, PatientStatus, SymptomEntry
+from symptoms.rules import STATUSES, URGENT_SIGNALS
 from tests.factories import ClinicianFactory
 
 ROLES = {role.value for role in Role}
@@ -261,8 +262,6 @@ def usernames() -> list[str]:
 
 
 def test_a_demo_visitor_can_log_today_for_the_patients_left_open(db):
-    from symptoms.demo import demo_people
-
     seed_demo()
     open_today = [p.username for p in demo_people() if "not logged yet" in p.description]
     assert open_today, "at least one demo patient should have today free to log"
@@ -281,9 +280,6 @@ def test_refuses_to_create_public_passwords_without_debug(db, settings):
 
 
 def test_the_demo_shows_every_status_and_every_urgent_signal_with_alerts(seeded):
-    from symptoms.models import Alert, PatientStatus
-    from symptoms.rules import STATUSES, URGENT_SIGNALS
-
     statuses = PatientStatus.objects.values_list("patient__username", "status", "urgent")
     assert {status for _name, status, _urgent in statuses} == set(STATUSES)
     assert {signal for _n, _s, urgent in statuses for signal in urgent} == set(URGENT_SIGNALS)
