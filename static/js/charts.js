@@ -12,7 +12,10 @@
     if (fallback) {
       fallback.remove();
     }
-    Plotly.newPlot(element, figure.data, figure.layout, figure.config);
+    // Marked once drawn, so a reader's tools (and our browser tests) can wait for the chart itself.
+    Plotly.newPlot(element, figure.data, figure.layout, figure.config).then(function () {
+      element.setAttribute("data-chart-drawn", "true");
+    });
   }
 
   function printOnClick(button) {

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from tests.conftest import skip_or_fail
 from tests.factories import TEST_PASSWORD
@@ -25,15 +26,13 @@ CHROMIUM_ARGS = [
 ]
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+CEILING_MS = 90_000
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     if not CHROMIUM.exists():
         skip_or_fail(f"browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
-    # Lazy: collecting the other tests must not need Playwright's driver.
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
-
     # Playwright's sync API runs an event loop in the main thread while the browser is
     # open; Django's async-safety check would refuse the tests' ORM calls meanwhile.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -48,9 +47,15 @@ def browser() -> Iterator:
 
 @pytest.fixture
 def page(browser, live_server, transactional_db) -> Iterator:
-    """A fresh tab (own cookies) sized like a phone, failing fast rather than hanging."""
+    """A fresh tab (own cookies) sized like a phone.
+
+    Every step waits for its condition (a navigation, an element, the chart marking itself drawn), never
+    for a fixed time; the timeout is only a ceiling for a page that is really broken, set high enough that
+    a loaded 2-core machine never reaches it on a working one.
+    """
     context = browser.new_context(viewport=PHONE_VIEWPORT, base_url=live_server.url)
-    context.set_default_timeout(5_000)
+    context.set_default_timeout(CEILING_MS)
+    expect.set_options(timeout=CEILING_MS)
     tab = context.new_page()
     yield tab
     context.close()

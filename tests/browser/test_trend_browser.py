@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.models import CareTeamMember
 from symptoms import evaluation
@@ -51,7 +52,8 @@ def console_errors(page) -> list[str]:
 
 
 def wait_for_chart(page) -> None:
-    page.locator(".trend-chart .main-svg").first.wait_for(state="visible")
+    """Until charts.js says plotly has finished drawing (its newPlot promise resolved)."""
+    expect(page.locator("[data-trend-chart]").first).to_have_attribute("data-chart-drawn", "true")
 
 
 def test_clinician_triages_opens_the_most_urgent_patient_sees_the_chart_and_acknowledges(page, live_server, ward):
