@@ -347,7 +347,7 @@ def analyze() -> None:
 
 def bare_fetch_query(since: date | None = None) -> str:
     """Every entry (the target's comparison), or only those from `since` on (what the evaluation reads)."""
-    from symptoms.evaluation import ENTRY_COLUMNS
+    from symptoms.assessments import ENTRY_COLUMNS
     from symptoms.models import SymptomEntry
 
     query = f"SELECT patient_id, {', '.join(ENTRY_COLUMNS)} FROM {SymptomEntry._meta.db_table}"
@@ -478,7 +478,8 @@ def time_phases(url: str, dataset: Dataset) -> None:
     storing statuses, alerts) can be told by subtraction.
     """
     from accounts.models import Role, User
-    from symptoms.evaluation import BATCH_SIZE, day_entries
+    from symptoms.assessments import day_entries
+    from symptoms.evaluation import BATCH_SIZE
 
     conn = psycopg2.connect(**connect_kwargs(url))
     fetch, _rows = time_bare_fetch(conn, bare_fetch_query())
@@ -507,7 +508,7 @@ def assess_everyone(diaries: dict, now: datetime) -> None:
 
     from accounts.models import Role, User
     from symptoms import rules
-    from symptoms.evaluation import policy_for
+    from symptoms.assessments import policy_for
     from symptoms.models import ClinicPolicy, PatientThreshold
 
     clinic, own = ClinicPolicy.current(), dict(PatientThreshold.objects.values_list("patient_id", "threshold"))

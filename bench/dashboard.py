@@ -384,7 +384,7 @@ def report(all_renders: list[Renders], renders: int) -> None:
 
 PROFILED_PHASES = (("triage.triage_rows", "triage.py", "triage_rows"),
                    ("triage.status_counts", "triage.py", "status_counts"),
-                   ("notifications.unread_notices", "services.py", "unread_notices"),
+                   ("alerts.unread_alert_notices", "alerts.py", "unread_alert_notices"),
                    ("render (template)", "shortcuts.py", "render"))
 
 
@@ -442,8 +442,8 @@ def render_template(clinician, rows: list) -> str:
     from django.test import RequestFactory
     from django.utils import translation
 
-    from notifications import services as notifications
     from symptoms import triage
+    from symptoms.alerts import unread_alert_notices
     from symptoms.clinician_views import FILTER_LABELS
 
     request = RequestFactory(HTTP_HOST=HOST).get("/clinician/")
@@ -452,7 +452,7 @@ def render_template(clinician, rows: list) -> str:
     context = {
         "rows": rows, "total": len(rows), "wanted": None, "filter_error": None,
         "filters": [{"value": name, "label": FILTER_LABELS[name], "count": counts[name]} for name in triage.FILTERS],
-        "notices": notifications.unread_notices(clinician),
+        "notices": unread_alert_notices(clinician),
     }
     with translation.override(clinician.language):
         return render_to_string("symptoms/clinician_home.html", context, request)

@@ -370,7 +370,7 @@ class Run:
 def time_fanout(dataset: Dataset, worker: Worker, broker: str, queue: str, timeout: float) -> Run:
     """Delete every notification, queue the weekly summaries, and wait until every email is sent."""
     from notifications.models import Kind, Notification
-    from notifications.services import queue_weekly_summaries
+    from symptoms.notices import queue_weekly_summaries
 
     execute(f"TRUNCATE {Notification._meta.db_table}")
     lpush_before, cpu_before = redis_lpush_calls(broker), worker.cpu_seconds()

@@ -211,7 +211,7 @@ def test_simultaneous_evaluations_open_exactly_one_alert(requires_postgres, monk
         time.sleep(0.2)
         return sync_alerts(*args, **kwargs)
 
-    monkeypatch.setattr(evaluation, "_sync_alerts", slow_sync_alerts)
+    monkeypatch.setattr(alerts, "sync_alerts", slow_sync_alerts)
     patient = PatientFactory()
     log_days(patient, [7] * 20, fell=[1])
     # Statuses already stored and unchanged (nothing else serialises the runs); alerts lost.
