@@ -9,7 +9,7 @@ people to read. Stores nothing: `evaluation` keeps the stored statuses current.
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -74,8 +74,8 @@ class PatientAssessment:
 
     def stored_values(self) -> dict[str, Any]:
         """The PatientStatus columns (JSON fields as lists)."""
-        values = asdict(self)
-        values["urgent"], values["reasons"] = list(self.urgent), [dict(reason) for reason in self.reasons]
+        values = {name: getattr(self, name) for name in STATUS_FIELDS}
+        values["urgent"], values["reasons"] = list(self.urgent), list(self.reasons)
         return values
 
     @property
