@@ -5,7 +5,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from symptoms.entry_fields import FLAGS
 
 # What a patient logged, or their status, that an article helps with (see education.suggestions).
 SIGNALS = (
@@ -13,12 +16,8 @@ SIGNALS = (
     ("watch", _("Watch")),
     ("severe_score", _("Severe symptoms")),
     ("worsening", _("Rapid worsening")),
-    ("fell", _("Had a fall")),
-    ("balance_problems", _("Unsteady or holding on to walls")),
-    ("dropped_objects", _("Dropping things")),
-    ("fine_motor_difficulty", _("Trouble with buttons, writing or lids")),
-    ("sleep_disturbed", _("Sleep disturbed")),
-    ("cold_sensitivity", _("Cold makes it worse")),
+    # The daily-life answers, in the words the diary uses for them.
+    *((flag.field, capfirst(flag.label)) for flag in FLAGS),
 )
 SIGNAL_CODES = tuple(code for code, _label in SIGNALS)
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

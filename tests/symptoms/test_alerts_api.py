@@ -10,15 +10,6 @@ from tests.conftest import api_as
 from tests.factories import EntryFactory
 
 
-@pytest.fixture
-def fall_alert(clinic) -> Alert:
-    today = clinic.patient.local_today()
-    for days_ago in range(7):
-        EntryFactory(patient=clinic.patient, date=today - timedelta(days=days_ago), numbness=2, fell=days_ago == 1)
-    evaluation.evaluate_patient(clinic.patient)
-    return Alert.objects.get(patient=clinic.patient)
-
-
 def ack_url(alert) -> str:
     return f"/api/v1/alerts/{alert.pk}/acknowledge/"
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import CareTeamMember
-from symptoms import alerts, evaluation, patient_record
+from symptoms import alerts, patient_record
 from symptoms.entry_fields import NOTES_MAX_LENGTH
 from symptoms.models import Alert, PatientStatus, PatientThreshold, RecordAccess
 from tests.conftest import api_as
@@ -53,15 +53,6 @@ def test_a_care_team_joins_a_patient_and_a_clinician_only(clinic, side, wrong_ro
         CareTeamMember(**people).clean()
     assert error.value.message_dict == {side: [message]}
     CareTeamMember(patient=clinic.other_patient, clinician=clinic.clinician).clean()  # the right roles pass
-
-
-@pytest.fixture
-def fall_alert(clinic) -> Alert:
-    today = clinic.patient.local_today()
-    for days_ago in range(7):
-        EntryFactory(patient=clinic.patient, date=today - timedelta(days=days_ago), numbness=2, fell=days_ago == 1)
-    evaluation.evaluate_patient(clinic.patient)
-    return Alert.objects.get(patient=clinic.patient)
 
 
 def assert_untouched(alert: Alert) -> None:
