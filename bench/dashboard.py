@@ -65,7 +65,7 @@ DEFAULT_RENDERS = 5
 PATIENT_PREFIX = "dash-patient-"
 CLINICIAN_PREFIX = "dash-clinician-"
 MARKER_TABLE = "bench_dashboard_dataset"
-NOTICES_SHOWN = 50  # notifications.alerts.unread_alert_notices lists the newest 50
+NOTICES_SHOWN = 50  # symptoms.alerts.unread_alert_notices lists the newest 50 (notifications.services.unread_notices)
 HOST = "localhost"  # in the default DJANGO_ALLOWED_HOSTS (the test Client's "testserver" is not)
 FIRST_NAMES = ("Olivia", "James", "Amelia", "Noah", "Isla", "Oliver", "Ava", "Jack", "Mia", "Leo", "Grace", "Arthur",
                "Chloé", "Mateo", "Zoë", "Anaïs", "Siobhán", "Tomás", "Aroha", "Nikau", "Kai", "Leilani", "Hemi")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from symptoms.entry_fields import FLAGS
+from symptoms.entry_fields import FLAG_LABELS
 
 # What a patient logged, or their status, that an article helps with (see education.suggestions).
 SIGNALS = (
@@ -17,7 +17,8 @@ SIGNALS = (
     ("severe_score", _("Severe symptoms")),
     ("worsening", _("Rapid worsening")),
     # The daily-life answers, in the words the diary uses for them.
-    *((flag.field, capfirst(flag.label)) for flag in FLAGS),
+    *((field, capfirst(FLAG_LABELS[field])) for field in (
+        "fell", "balance_problems", "dropped_objects", "fine_motor_difficulty", "sleep_disturbed", "cold_sensitivity")),
 )
 SIGNAL_CODES = tuple(code for code, _label in SIGNALS)
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"

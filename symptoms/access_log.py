@@ -1,8 +1,9 @@
 """The record access log: who looked at or changed which patient's record, and when.
 
-Append-only (`RecordAccess` refuses updates). Every clinician view of a
-patient's record, page or API, every acknowledgement and every threshold
-change writes a row here, once it has succeeded.
+Append-only (`RecordAccess` refuses updates). Every clinician's view of a
+patient's record, page or API, and every acknowledgement and threshold change
+by a clinician writes a row here, once it has succeeded. (An admin's changes are
+in Django's own admin history.)
 """
 
 from collections.abc import Iterable

@@ -23,7 +23,7 @@ from accounts.models import User
 from notifications import services as outbox
 from notifications.models import Kind, Notification
 from symptoms import access_log, notices, rules
-from symptoms.entry_fields import NOTES_MAX_LENGTH, text_too_long_message
+from symptoms.entry_fields import NOTES_MAX_LENGTH, UNSTORABLE_TEXT_MESSAGE, is_storable_text, text_too_long_message
 from symptoms.models import Alert, AlertKind, RecordAccessAction
 
 # Which kinds close when a clinician acknowledges them, and which close themselves once things settle.
@@ -111,6 +111,8 @@ def acknowledge_alert(clinician: User, alert_id: int, note: str = "", now: datet
     """
     if len(note) > NOTES_MAX_LENGTH:
         raise ValidationError({"note": text_too_long_message()})
+    if not is_storable_text(note):
+        raise ValidationError({"note": UNSTORABLE_TEXT_MESSAGE})
     if not clinician.is_clinician:
         raise Alert.DoesNotExist
     now = now or timezone.now()

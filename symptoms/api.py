@@ -25,7 +25,6 @@ from symptoms.entry_fields import (
     SCORE_MIN,
     TEXT_MESSAGE,
     parse_day,
-    text_too_long_message,
 )
 from symptoms.models import Alert, RecordAccessAction
 from symptoms.presenting import reasons_text
@@ -242,8 +241,9 @@ class AlertListView(APIView):
 
 
 class AcknowledgeSerializer(serializers.Serializer):
-    note = StrictCharField(required=False, default="", allow_blank=True, max_length=NOTES_MAX_LENGTH,
-                           error_messages={"max_length": text_too_long_message()})
+    """For the schema and the type; the note's length is checked by alerts.acknowledge_alert."""
+
+    note = StrictCharField(required=False, default="", allow_blank=True, trim_whitespace=False)
 
 
 class AlertAcknowledgeView(APIView):

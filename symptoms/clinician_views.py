@@ -84,8 +84,12 @@ def acknowledge(request, patient: User, alert_id: int):
             acknowledge_alert(request.user, alert_id, form.cleaned_data["note"], patient_id=patient.pk)
         except Alert.DoesNotExist:
             raise Http404 from None
-        messages.success(request, _("Alert acknowledged."))
-        return redirect("symptoms:patient_detail", patient_id=patient.pk)
+        except ValidationError as error:
+            for message in error.message_dict.get("note", error.messages):
+                form.add_error("note", message)
+        else:
+            messages.success(request, _("Alert acknowledged."))
+            return redirect("symptoms:patient_detail", patient_id=patient.pk)
     return _render_detail(request, patient, ack_forms={alert_id: form}, status=400)
 
 

@@ -61,6 +61,7 @@ FLAG_MESSAGE = _("Must be true or false.")
 TEXT_MESSAGE = _("Must be text.")
 UNKNOWN_FIELD_MESSAGE = _("Unknown field.")
 DATE_FORMAT_MESSAGE = _("Use a date in the form YYYY-MM-DD.")
+UNSTORABLE_TEXT_MESSAGE = _("Remove the invisible control characters from the text.")
 
 
 def _text_too_long(limit: int = NOTES_MAX_LENGTH) -> str:
@@ -89,13 +90,16 @@ def clean_entry(values: Mapping[str, object]) -> EntryColumns:
     flags = {flag: values.get(flag, False) for flag in FLAG_FIELDS}
     errors.update({flag: [str(FLAG_MESSAGE)] for flag, answer in flags.items() if not isinstance(answer, bool)})
     locations = values.get("locations", [])
-    if not isinstance(locations, list | tuple) or any(place not in LOCATIONS for place in locations):
+    if not isinstance(locations, list | tuple) or len(locations) > len(LOCATIONS) \
+            or any(place not in LOCATIONS for place in locations):
         errors["locations"], locations = [str(LOCATIONS_MESSAGE)], []
     notes = values.get("notes", "")
     if not isinstance(notes, str):
         errors["notes"] = [str(TEXT_MESSAGE)]
     elif len(notes) > NOTES_MAX_LENGTH:
         errors["notes"] = [str(text_too_long_message())]
+    elif not is_storable_text(notes):
+        errors["notes"] = [str(UNSTORABLE_TEXT_MESSAGE)]
     if "locations" not in errors and any(is_score(s) and s for s in scores.values()) and not locations:
         errors["locations"] = [str(LOCATION_NEEDED_MESSAGE)]
     if errors:
@@ -104,6 +108,11 @@ def clean_entry(values: Mapping[str, object]) -> EntryColumns:
     columns.update({flag: cast(bool, answer) for flag, answer in flags.items()})
     columns.update(hands="hands" in locations, feet="feet" in locations, notes=cast(str, notes))
     return columns
+
+
+def is_storable_text(text: str) -> bool:
+    """No NUL and no lone surrogate: the database cannot store either."""
+    return "\x00" not in text and not any("\ud800" <= char <= "\udfff" for char in text)
 
 
 def is_score(value: object) -> bool:

@@ -4,6 +4,7 @@ message when it may not, is decided by `entry_fields` (the same rules and words 
 from typing import Any
 
 from django import forms
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
 from symptoms.entry_fields import (
@@ -13,7 +14,6 @@ from symptoms.entry_fields import (
     SCORE_MAX,
     SCORE_MESSAGE,
     SCORE_MIN,
-    text_too_long_message,
 )
 from symptoms.models import THRESHOLD_MAX, THRESHOLD_MIN, SymptomEntry
 
@@ -29,9 +29,11 @@ def score_choice_field(label: str) -> forms.TypedChoiceField:
 
 
 def note_field(label: str, rows: int) -> forms.CharField:
-    field = forms.CharField(label=label, required=False, max_length=NOTES_MAX_LENGTH,
+    """Free text; its length and characters are checked by the service that stores it (the browser
+    is told the length too)."""
+    field = forms.CharField(label=label, required=False,
                             widget=forms.Textarea(attrs={"rows": rows, "maxlength": NOTES_MAX_LENGTH}))
-    field.error_messages["max_length"] = text_too_long_message()
+    field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
     return field
 
 

@@ -10,7 +10,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
-from symptoms.entry_fields import FLAG_LABELS, LOCATIONS, NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN
+from symptoms.entry_fields import FLAG_LABELS, FLAGS, LOCATIONS, NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Flag
 from symptoms.rules import DayEntry
 
 
@@ -68,6 +68,11 @@ class SymptomEntry(models.Model):
     @property
     def locations(self) -> list[str]:
         return [place for place in LOCATIONS if getattr(self, place)]
+
+    @property
+    def flags_answered_yes(self) -> list[Flag]:
+        """The daily-life questions answered yes that day, in the order they are asked."""
+        return [flag for flag in FLAGS if getattr(self, flag.field)]
 
     @property
     def day_score(self) -> int:

@@ -249,8 +249,8 @@ def assess(entries: Iterable[DayEntry], as_of: date, policy: Policy | None = Non
     affected_days = sum(entry.affects_daily_life for entry in week)
     status = _status(streak, affected_days, average, policy)
     signals = _urgent_signals(diary, week, as_of, average, previous)
-    if status == REFER:  # a referral always has a streak, so it has a start
-        signals.insert(0, Signal(REFER, as_of - timedelta(days=streak - 1)))
+    if status == REFER and streak_start is not None:  # a referral always has a streak, so a start
+        signals.insert(0, Signal(REFER, streak_start))
     facts = _Facts(as_of, average, previous, count, streak, streak_start, affected_days, policy, diary)
     return Assessment(
         as_of=as_of, status=status, weekly_average=average, previous_weekly_average=previous,

@@ -1,5 +1,5 @@
-"""Periodic work on patients' statuses and the diary's notifications. Tasks take ids (or nothing),
-call one domain function, and are safe to re-run."""
+"""Periodic work on patients' statuses and the diary's notifications. Each task takes no arguments
+(it works out who is due itself), calls one domain function, and is safe to re-run."""
 
 import logging
 

@@ -20,7 +20,10 @@ REFUSED = [
     ({**GOOD, "pain": None}, "pain", "Choose a score from 0 to 10."),
     ({**GOOD, "locations": ["knees"]}, "locations", "Choose from hands and feet."),
     ({"numbness": 4, "pain": 0}, "locations", "Say where you felt it: hands, feet or both."),
+    ({**GOOD, "locations": ["hands", "hands", "feet"]}, "locations", "Choose from hands and feet."),
     ({**GOOD, "notes": "x" * (NOTES_MAX_LENGTH + 1)}, "notes", f"Keep it to {NOTES_MAX_LENGTH} characters or fewer."),
+    # The database cannot store a NUL: refused with a message, never a 500.
+    ({**GOOD, "notes": "tingling\x00"}, "notes", "Remove the invisible control characters from the text."),
 ]
 
 
@@ -59,6 +62,15 @@ def test_a_client_gets_every_wrong_field_at_once_and_unknown_fields_by_name():
     assert set(error.value.message_dict) == {"numbness", "pain", "fell", "notes", "mood"}
     assert error.value.message_dict["mood"] == ["Unknown field."]
     assert error.value.message_dict["fell"] == ["Must be true or false."]
+
+
+def test_a_lone_surrogate_in_the_notes_is_refused_not_a_server_error(clinic):
+    today = clinic.patient.local_today()
+    body = '{"numbness": 3, "pain": 1, "locations": ["hands"], "notes": "\\ud800"}'  # as a client can send it
+    response = api_as(clinic.patient).put(f"/api/v1/entries/{today.isoformat()}/", body,
+                                          content_type="application/json")
+    assert response.status_code == 400 and list(response.json()) == ["notes"]
+    assert not SymptomEntry.objects.exists()
 
 
 def test_true_is_not_a_score_and_zero_needs_no_location():

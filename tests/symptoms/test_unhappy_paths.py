@@ -68,6 +68,17 @@ def test_an_over_long_note_is_refused_by_the_api_naming_the_field(clinic, fall_a
     assert_untouched(fall_alert)
 
 
+def test_a_note_the_database_cannot_store_is_refused_by_the_api_and_the_page(client, clinic, fall_alert):
+    response = api_as(clinic.clinician).post(f"/api/v1/alerts/{fall_alert.pk}/acknowledge/", {"note": "ok\x00"},
+                                             format="json")
+    assert response.status_code == 400 and list(response.json()) == ["note"]
+    client.force_login(clinic.clinician)
+    page = client.post(f"/clinician/patients/{clinic.patient.pk}/alerts/{fall_alert.pk}/acknowledge/",
+                       {f"alert-{fall_alert.pk}-note": "ok\x00"})
+    assert page.status_code == 400
+    assert_untouched(fall_alert)
+
+
 def test_an_over_long_note_is_refused_on_the_record_page_next_to_the_field(client, clinic, fall_alert):
     client.force_login(clinic.clinician)
     response = client.post(f"/clinician/patients/{clinic.patient.pk}/alerts/{fall_alert.pk}/acknowledge/",
