@@ -61,7 +61,7 @@ lint: venv-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) .ci/import_cycles.py
-	$(TEST_ENV) $(VENV)/bin/mypy
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) staticfiles var db.sqlite3

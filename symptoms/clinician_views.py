@@ -14,7 +14,7 @@ from symptoms import charts, triage
 from symptoms.access import clinician_required, own_patient_required
 from symptoms.access_log import log_record_access
 from symptoms.alerts import acknowledge_alert, unread_alert_notices
-from symptoms.forms import AcknowledgeForm, ThresholdForm
+from symptoms.forms import AcknowledgeForm, ThresholdForm, add_service_errors
 from symptoms.models import Alert, FunctionalImpact, RecordAccessAction, Status
 from symptoms.patient_record import patient_record, set_patient_threshold
 from symptoms.presenting import reasons_text
@@ -85,8 +85,7 @@ def acknowledge(request, patient: User, alert_id: int):
         except Alert.DoesNotExist:
             raise Http404 from None
         except ValidationError as error:
-            for message in error.message_dict.get("note", error.messages):
-                form.add_error("note", message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Alert acknowledged."))
             return redirect("symptoms:patient_detail", patient_id=patient.pk)
@@ -101,8 +100,7 @@ def set_threshold(request, patient: User):
         try:
             set_patient_threshold(request.user, patient, form.cleaned_data["threshold"])
         except ValidationError as error:
-            for message in error.message_dict.get("threshold", error.messages):
-                form.add_error("threshold", message)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Threshold saved; the patient's status has been re-assessed."))
             return redirect("symptoms:patient_detail", patient_id=patient.pk)

@@ -4,6 +4,7 @@ message when it may not, is decided by `entry_fields` (the same rules and words 
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,15 @@ from symptoms.entry_fields import (
     SCORE_MIN,
 )
 from symptoms.models import THRESHOLD_MAX, THRESHOLD_MIN, SymptomEntry
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal shown on the form: each message next to its field, or above the form when
+    the form has no such field."""
+    for field, messages in error.message_dict.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
 
 SCORE_CHOICES = [(n, str(n)) for n in range(SCORE_MIN, SCORE_MAX + 1)]
 LOCATION_CHOICES = [("hands", _("Hands")), ("feet", _("Feet"))]

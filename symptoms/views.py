@@ -12,7 +12,7 @@ from symptoms import charts, diary, summaries
 from symptoms.access import patient_required
 from symptoms.assessments import current_assessment, patient_trend
 from symptoms.entry_fields import check_day_is_editable, editable_days
-from symptoms.forms import EntryForm
+from symptoms.forms import EntryForm, add_service_errors
 from symptoms.presenting import long_date_format, patient_summary
 
 
@@ -37,9 +37,7 @@ def log_entry(request, day: date | None = None):
             try:
                 diary.record_entry(patient, day, form.cleaned_data)
             except ValidationError as error:
-                for field, field_messages in error.message_dict.items():
-                    for message in field_messages:
-                        form.add_error(field if field in form.fields else None, message)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Saved your entry for %(day)s.")
                                  % {"day": formats.date_format(day, long_date_format())})

@@ -1,6 +1,7 @@
 """A day's entry is checked in one place: the page, the API and the diary refuse the same values with
 the same words, naming the field, and leave what is stored alone."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -84,9 +85,17 @@ def test_the_form_asks_every_flag_question_in_the_order_they_are_defined():
     assert [str(field.label) for field in EntryForm().flag_fields()] == [str(flag.question) for flag in FLAGS]
 
 
-def test_the_model_the_summaries_and_the_chart_use_the_flag_labels_defined_once():
-    for flag in FLAGS:
-        assert SymptomEntry._meta.get_field(flag.field).verbose_name == flag.label
+def test_the_history_table_and_the_report_name_a_days_answers_in_the_same_words(client, clinic):
+    today = clinic.patient.local_today()
+    EntryFactory(patient=clinic.patient, date=today, numbness=3, pain=0, hands=True, fell=True,
+                 balance_problems=True)
+    client.force_login(clinic.patient)
+    history = client.get("/history/").content.decode()
+    table = history[history.index('<table class="entries">'):]
+    chips = re.findall(r'<span class="chip[^"]*">([^<]+)</span>', table)
+    assert chips == ["unsteady or held on to walls", "had a fall"], "in the order the questions are asked"
+    report = client.get("/report/").content.decode()
+    assert "unsteady or held on to walls (1 day)" in report and "had a fall (1 day)" in report
 
 
 def test_a_date_in_another_spelling_is_refused_by_the_api_naming_the_field(clinic):
