@@ -1,13 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from rest_framework.authtoken.admin import TokenProxy
 
 from accounts.models import CareTeamMember, User
-
-# API tokens are passwords in effect: no one, admins included, may read them.
-admin.site.unregister(TokenProxy)
-
 
 class CareTeamInline(admin.TabularInline):
     model = CareTeamMember

@@ -7,6 +7,7 @@ the README; a bad value stops start-up with a message naming the variable.
 
 import secrets
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +16,7 @@ import dj_email_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from cipn_tracker.env import env_bool, env_int, env_list, env_str, env_url
+from cipn_tracker.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -45,7 +46,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
@@ -53,6 +58,7 @@ INSTALLED_APPS = [
     "symptoms",
     "education",
     "notifications",
+    "signin",
 ]
 
 MIDDLEWARE = [
@@ -63,9 +69,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the sign-in views' answers and turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cipn_tracker.urls"
@@ -82,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "signin.context.two_factor",
             ],
         },
     },
@@ -107,6 +118,10 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "home"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# The lockout check comes first: a locked-out account is refused before its password is even tried.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# A reset link works once, and for two hours after the email is sent.
+PASSWORD_RESET_TIMEOUT = 2 * 60 * 60
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -171,6 +186,54 @@ EMAIL_MESSAGE_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"SITE_URL must start with http:// or https:// (got {SITE_URL!r}).")
 
+# --- Cache: every limit and lockout counter, shared by all processes ----------
+
+
+def parse_cache_url(url: str) -> dict:
+    scheme, _, rest = url.partition("://")
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "db" and rest:
+        # A table in the app's own database, made by `migrate` (and at start-up if missing).
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+    if scheme == "locmem":  # one process only: counters are not shared; for tests and experiments
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "cipn"}
+    raise ValueError(f"use redis://host:port/db, rediss://..., db://table or locmem:// (got {scheme or url!r})")
+
+
+CACHES = {"default": env_url("CACHE_URL", "db://cipn_cache", parse_cache_url)}
+
+# --- Sign-in security -----------------------------------------------------
+# How many proxies stand in front of the app and append to X-Forwarded-For; 0: the header is ignored.
+TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0, minimum=0, maximum=10)
+LOGIN_ATTEMPTS = env_int("LOGIN_ATTEMPTS", 5, minimum=1, maximum=100)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1, maximum=24 * 60)
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1, maximum=24 * 60)
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1, maximum=366)
+# `required`: clinicians and admins enrol an authenticator at their next sign-in; `optional`: anyone
+# may; `off`: nobody is asked for a code. Anyone who has enrolled is asked for a code unless `off`.
+STAFF_TWO_FACTOR = env_choice("STAFF_TWO_FACTOR", "required", ("required", "optional", "off"))
+
+# django-axes: LOGIN_ATTEMPTS wrong passwords for one account from one address lock that pair for
+# LOGIN_LOCKOUT_MINUTES. Attempts are rows in the database every process shares, which admins can
+# see and delete (unlock) in the admin.
+AXES_FAILURE_LIMIT = LOGIN_ATTEMPTS
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "signin.lockout.attempted_username"
+AXES_CLIENT_IP_CALLABLE = "signin.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Sessions end after SESSION_IDLE_MINUTES without a request: each request moves the end on, and the
+# cookie lives no longer than that.
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Authenticator apps show this name beside the account.
+OTP_TOTP_ISSUER = "CIPN Tracker"
+
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -188,7 +251,7 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated call gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -197,12 +260,17 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    # Password guessing against the token endpoint is slowed per client address.
-    "DEFAULT_THROTTLE_RATES": {"sign_in": env_str("API_SIGN_IN_RATE", "10/minute")},
+    # Password guessing against the token endpoint is slowed per client address (on top of the lockout).
+    # Reset emails: per client address and per email address.
+    "DEFAULT_THROTTLE_RATES": {"sign_in": env_str("API_SIGN_IN_RATE", "10/minute"), "password_reset": "5/hour"},
+    # The client address for throttles: X-Forwarded-For only behind this many trusted proxies.
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "cipn_tracker.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# django-rest-knox: tokens are stored as hashes and expire; each sign-in gets a new one.
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_DAYS), "AUTO_REFRESH": False}
 SPECTACULAR_SETTINGS = {
     "TITLE": "CIPN Tracker API",
     "DESCRIPTION": "Daily neuropathy symptom diary, assessments and alerts.",

@@ -2,9 +2,9 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.api import SignInTokenView
 from cipn_tracker.api import api_not_found
 from education.api import ArticleListView
+from signin.api import SignInTokenView
 
 api_v1 = [
     path("auth/token/", SignInTokenView.as_view(), name="api-token"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("", include("accounts.urls")),
+    path("", include("signin.urls")),
     path("", include("notifications.urls")),
     path("", include("symptoms.urls")),
     path("", include("education.urls")),

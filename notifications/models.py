@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     WEEKLY_SUMMARY = "weekly_summary", _("Weekly summary")
     CLINICIAN_DIGEST = "clinician_digest", _("Weekly digest")
     REMINDER = "reminder", _("Reminder")
+    PASSWORD_RESET = "password_reset", _("Password reset")
 
 
 class Channel(models.TextChoices):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -33,6 +34,28 @@ def english_after_each_test():
 def fast_password_hashing(settings):
     # Tests create many users; strong hashing is for real accounts, not fixtures.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def second_factor_optional(settings):
+    # Most tests are about something else; the second-factor tests set `required` themselves.
+    settings.STAFF_TWO_FACTOR = "optional"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(request):
+    """Throttle and limit counters live in the shared cache (a table, or Redis in CI): each test starts
+    with none, so no test is throttled by another's attempts. (A test without the database cannot
+    reach a cache table, and has no counters to clear.)"""
+    if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+        database = next((name for name in ("transactional_db", "db") if name in request.fixturenames), None)
+        if database is None:
+            yield
+            return
+        request.getfixturevalue(database)  # the table is reachable only once the test has its database
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import sys
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from accounts.models import User
 
@@ -29,7 +30,7 @@ def test_patient_with_care_team_zone_and_language(clinic):
     mei = User.objects.get(username="mei")
     assert (mei.role, mei.time_zone, mei.language) == ("patient", "Asia/Taipei", "zh-hant")
     assert set(mei.care_team.all()) == {clinic.clinician, clinic.other_clinician}
-    assert authenticate(username="mei", password=STRONG.strip()) == mei
+    assert authenticate(RequestFactory().post("/"), username="mei", password=STRONG.strip()) == mei
     assert "Created patient mei" in out
 
 

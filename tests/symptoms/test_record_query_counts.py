@@ -13,12 +13,15 @@ from symptoms.models import Alert, PatientStatus, RecordAccess, SymptomEntry
 from tests.conftest import api_as
 from tests.factories import ClinicianFactory
 
-# Session, signed-in user, the care team with stored statuses and open-alert counts (one query), the clinic
-# policy (for the patients never assessed), the unread notices, and their alerts with patients.
-DASHBOARD_QUERIES = 6
-# Session, signed-in user, the patient (care-team check), the audit row, own threshold, clinic policy, alerts
-# (with who acknowledged), stored status, the trend's entries, the entries shown, entry count, care team.
-RECORD_QUERIES = 12
+# Every signed-in page: the session, the signed-in user, whether they have an authenticator (second factor),
+# and the session's new end (idle timeout: an update in a savepoint, 3 statements). That is SIGNED_IN.
+SIGNED_IN = 6
+# The care team with stored statuses and open-alert counts (one query), the clinic policy (for the patients
+# never assessed), the unread notices, and their alerts with patients.
+DASHBOARD_QUERIES = SIGNED_IN + 4
+# The patient (care-team check), the audit row, own threshold, clinic policy, alerts (with who acknowledged),
+# stored status, the trend's entries, the entries shown, entry count, care team.
+RECORD_QUERIES = SIGNED_IN + 10
 # The care team with stored statuses and open-alert counts, and the clinic policy (for those never assessed);
 # the API client is force-authenticated, so no session or user query.
 API_PATIENTS_QUERIES = 2

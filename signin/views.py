@@ -1,0 +1,135 @@
+"""Pages: the second factor (set up, give a code at sign-in, manage) and password reset."""
+
+import hashlib
+
+import django_otp
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from rest_framework.throttling import SimpleRateThrottle
+
+from accounts.views import home_url_for
+from signin import two_factor
+from signin.forms import CodeForm, QueuedPasswordResetForm
+from signin.lockout import client_address
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return home_url_for(request.user)
+
+
+def _qr_code_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathFillImage, border=2)
+    return mark_safe(image.to_string(encoding="unicode"))  # noqa: S308 (our own generated SVG, no user text)
+
+
+def _two_factor_in_use() -> None:
+    if settings.STAFF_TWO_FACTOR == "off":
+        raise Http404
+
+
+@login_required
+def enrol(request: HttpRequest) -> HttpResponse:
+    """`/two-factor/`: set up an authenticator, or (once set up) new recovery codes and turning it off."""
+    _two_factor_in_use()
+    user = request.user
+    if two_factor.is_enrolled(user):
+        return _manage(request)
+    device = two_factor.authenticator_being_set_up(user)
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        codes = two_factor.confirm_authenticator(device, form.cleaned_data["code"])
+        if codes is not None:
+            django_otp.login(request, device)
+            return render(request, "signin/recovery_codes.html", {"codes": codes, "next": _next_url(request),
+                                                                  "first_time": True})
+        form.add_error("code", _("That code did not match. Check that the time on your phone is right, "
+                                 "then type the code the app shows now."))
+    context = {"form": form, "qr_code": _qr_code_svg(device.config_url), "setup_key": two_factor.setup_key(device),
+               "required": two_factor.must_enrol(user), "next": request.GET.get("next", "")}
+    return render(request, "signin/enrol.html", context, status=400 if form.errors else 200)
+
+
+def _manage(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = CodeForm(request.POST or None)
+    action = request.POST.get("action")
+    if action == "new_codes":
+        return render(request, "signin/recovery_codes.html", {"codes": two_factor.new_recovery_codes(user),
+                                                              "next": reverse("settings")})
+    if action == "turn_off" and two_factor.may_turn_off(user) and form.is_valid():
+        if two_factor.device_for_code(user, form.cleaned_data["code"]) is not None:
+            two_factor.turn_off(user)
+            messages.success(request, _("Two-step sign-in is off. You sign in with your password only."))
+            return redirect("settings")
+        form.add_error("code", _("That code did not match, so two-step sign-in is still on."))
+    context = {"form": form if action == "turn_off" else CodeForm(), "may_turn_off": two_factor.may_turn_off(user),
+               "codes_left": two_factor.recovery_codes_left(user)}
+    return render(request, "signin/manage.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def verify(request: HttpRequest) -> HttpResponse:
+    """`/two-factor/verify/`: the code after the password (a recovery code works here too, once)."""
+    _two_factor_in_use()
+    if request.user.is_verified() or not two_factor.is_enrolled(request.user):
+        return redirect(_next_url(request))
+    form = CodeForm(request.POST or None)
+    if form.is_valid():
+        device = two_factor.device_for_code(request.user, form.cleaned_data["code"])
+        if device is not None:
+            django_otp.login(request, device)
+            return redirect(_next_url(request))
+        form.add_error("code", _("That code did not work. Type the code your app shows now (it changes every "
+                                 "30 seconds), or one of your recovery codes."))
+    return render(request, "signin/verify.html", {"form": form, "next": request.GET.get("next", "")},
+                  status=400 if form.errors else 200)
+
+
+class ResetRequestLimit(SimpleRateThrottle):
+    """Reset emails one address, or one email address, may ask for (counted in the shared cache)."""
+
+    scope = "password_reset"
+
+    def __init__(self, ident: str) -> None:
+        self.ident = ident
+        super().__init__()
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.ident}
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """`/password-reset/`: the same answer whether or not an account uses the address; past the limit,
+    the same answer again and no email (so the page cannot be used to flood someone's inbox)."""
+
+    form_class = QueuedPasswordResetForm
+    template_name = "signin/password_reset.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        limits = [ResetRequestLimit("address:" + client_address(self.request)),
+                  ResetRequestLimit("email:" + hashlib.sha256(email.encode()).hexdigest())]
+        if all([limit.allow_request(self.request, None) for limit in limits]):
+            form.save()
+        return redirect(self.success_url)
+
+
+password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="signin/password_reset_done.html")
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="signin/password_reset_confirm.html", success_url=reverse_lazy("password_reset_complete"))
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="signin/password_reset_complete.html")
