@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareTeamMember, User
 
+
 class CareTeamInline(admin.TabularInline):
     model = CareTeamMember
     fk_name = "patient"

@@ -21,7 +21,7 @@ def attempted_username(request: HttpRequest, credentials: dict | None) -> str:
 def client_address(request: HttpRequest) -> str:
     """The address the lockout counts, picked exactly as the API's throttles pick it: REMOTE_ADDR, or
     with DJANGO_TRUSTED_PROXIES = N the address the outermost trusted proxy saw in X-Forwarded-For."""
-    address = BaseThrottle().get_ident(request)
+    address = BaseThrottle().get_ident(request)  # type: ignore[arg-type]  # it reads only the headers
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:  # a proxy count larger than the real chain let a client's text through
@@ -43,9 +43,11 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
                      credentials: dict | None = None) -> HttpResponse:
     """The same answer whether or not the account exists: 429 with when to try again; JSON for the API,
     the sign-in page (with the message) everywhere else, the admin's login included."""
-    retry_after = {"Retry-After": str(settings.LOGIN_LOCKOUT_MINUTES * 60)}
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": lockout_message()}, status=429, headers=retry_after)
-    context = {"form": SignInForm(request), "lockout_message": lockout_message(),
-               "next": request.POST.get("next", "")}
-    return render(request, "accounts/sign_in.html", context, status=429, headers=retry_after)
+        response: HttpResponse = JsonResponse({"detail": lockout_message()}, status=429)
+    else:
+        context = {"form": SignInForm(request), "lockout_message": lockout_message(),
+                   "next": request.POST.get("next", "")}
+        response = render(request, "accounts/sign_in.html", context, status=429)
+    response["Retry-After"] = str(settings.LOGIN_LOCKOUT_MINUTES * 60)
+    return response

@@ -5,11 +5,13 @@ give a code at every sign-in; with `optional`, whoever has enrolled gives one; w
 """
 
 import base64
+import math
 from binascii import unhexlify
 
 import django_otp
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -93,6 +95,18 @@ def device_for_code(user: User, code: str) -> Device | None:
         if verified is not None:
             return verified
     return None
+
+
+def seconds_to_wait(user: User) -> int:
+    """After wrong codes, how long until the next one is even tried (each failure doubles the wait)."""
+    now = timezone.now()
+    waits = [0.0]
+    for device in [*TOTPDevice.objects.filter(user=user, confirmed=True),
+                   *StaticDevice.objects.filter(user=user, confirmed=True)]:
+        allowed, details = device.verify_is_allowed()
+        if not allowed and details and "locked_until" in details:
+            waits.append((details["locked_until"] - now).total_seconds())
+    return math.ceil(max(waits))
 
 
 def recovery_codes_left(user: User) -> int:

@@ -15,6 +15,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.views import home_url_for
@@ -92,10 +93,20 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             django_otp.login(request, device)
             return redirect(_next_url(request))
-        form.add_error("code", _("That code did not work. Type the code your app shows now (it changes every "
-                                 "30 seconds), or one of your recovery codes."))
+        form.add_error("code", _wrong_code_message(request.user))
     return render(request, "signin/verify.html", {"form": form, "next": request.GET.get("next", "")},
                   status=400 if form.errors else 200)
+
+
+def _wrong_code_message(user) -> str:
+    wait = two_factor.seconds_to_wait(user)
+    if wait:
+        return ngettext("That code did not work. After a wrong code there is a short wait: in %(seconds)d second, "
+                        "type the code your app shows then, or one of your recovery codes.",
+                        "That code did not work. After a wrong code there is a short wait: in %(seconds)d seconds, "
+                        "type the code your app shows then, or one of your recovery codes.", wait) % {"seconds": wait}
+    return _("That code did not work. Type the code your app shows now (it changes every 30 seconds), "
+             "or one of your recovery codes.")
 
 
 class ResetRequestLimit(SimpleRateThrottle):
@@ -126,6 +137,18 @@ class PasswordResetView(auth_views.PasswordResetView):
         if all([limit.allow_request(self.request, None) for limit in limits]):
             form.save()
         return redirect(self.success_url)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """`/password-change/`: this session stays signed in; every other session and every API token ends."""
+
+    template_name = "signin/password_change.html"
+    success_url = reverse_lazy("settings")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed. You were signed out everywhere else."))
+        return response
 
 
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="signin/password_reset_done.html")

@@ -6,7 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import connection
 
 from cipn_tracker.env import env_bool, env_int
 
@@ -24,6 +27,9 @@ def start_django(**env: str) -> subprocess.CompletedProcess:
     ("SYMPTOM_BACKFILL_DAYS", "seven"), ("SYMPTOM_BACKFILL_DAYS", "-1"), ("DJANGO_DEBUG", "perhaps"),
     ("DATABASE_URL", "nosuchdb://x"), ("TIME_ZONE", "Moon/Base"), ("EMAIL_URL", "carrier-pigeon://x"),
     ("CELERY_BROKER_URL", "bogus"), ("SITE_URL", "cipn.example.org"),
+    ("CACHE_URL", "memcached://127.0.0.1"), ("CACHE_URL", "db://"), ("LOGIN_ATTEMPTS", "0"),
+    ("LOGIN_LOCKOUT_MINUTES", "soon"), ("SESSION_IDLE_MINUTES", "-5"), ("API_TOKEN_DAYS", "forever"),
+    ("STAFF_TWO_FACTOR", "sometimes"), ("DJANGO_TRUSTED_PROXIES", "many"), ("DJANGO_TRUSTED_PROXIES", "-1"),
 ])
 def test_bad_value_stops_start_up_naming_the_variable(name, value):
     result = start_django(**{name: value})
@@ -67,3 +73,27 @@ def test_management_commands_run_without_a_secret_key_but_serving_does_not():
     serve = subprocess.run([sys.executable, "-c", "import cipn_tracker.wsgi"], cwd=ROOT, env=environment,
                            capture_output=True, text=True)
     assert serve.returncode != 0 and "DJANGO_SECRET_KEY" in serve.stderr
+
+
+def test_sign_in_security_settings_come_from_the_environment():
+    code = ("import django; django.setup(); from django.conf import settings as s; "
+            "print(s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()), s.SESSION_COOKIE_AGE, "
+            "s.REST_KNOX['TOKEN_TTL'].days, s.STAFF_TWO_FACTOR, s.REST_FRAMEWORK['NUM_PROXIES'], "
+            "s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1], s.CACHES['default']['LOCATION'])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env={
+        **os.environ, "DJANGO_SECRET_KEY": "x", "DJANGO_SETTINGS_MODULE": "cipn_tracker.settings",
+        "LOGIN_ATTEMPTS": "3", "LOGIN_LOCKOUT_MINUTES": "60", "SESSION_IDLE_MINUTES": "10", "API_TOKEN_DAYS": "7",
+        "STAFF_TWO_FACTOR": "Optional", "DJANGO_TRUSTED_PROXIES": "1", "CACHE_URL": "redis://127.0.0.1:6379/3"})
+    assert result.stdout.split() == ["3", "3600", "600", "7", "optional", "1", "RedisCache", "redis://127.0.0.1:6379/3"]
+
+
+def test_the_embedded_cache_is_a_table_that_migrate_makes(transactional_db, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                                   "LOCATION": "cipn_cache_made_by_migrate"}}
+    assert "cipn_cache_made_by_migrate" not in connection.introspection.table_names()
+    call_command("migrate", verbosity=0)
+    assert "cipn_cache_made_by_migrate" in connection.introspection.table_names()
+    caches["default"].set("counter", 1)
+    assert caches["default"].get("counter") == 1
+    with connection.schema_editor() as editor:
+        editor.execute("DROP TABLE cipn_cache_made_by_migrate")
