@@ -5,7 +5,9 @@ PY := $(VENV)/bin/python
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 # `make run` is a local demo: debug pages on unless you say otherwise.
-RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$${PORT:-8000}}
+# The demo logins work at once: staff may set up a second factor but are not made to.
+RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true} SITE_URL=$${SITE_URL:-http://127.0.0.1:$${PORT:-8000}} \
+	STAFF_TWO_FACTOR=$${STAFF_TWO_FACTOR:-optional}
 # Tests run with DEBUG off, as in production; the key only has to exist.
 TEST_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-tests-only-not-a-secret}
 

@@ -1,4 +1,4 @@
-"""Fail loudly unless PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL) answer.
+"""Fail loudly unless PostgreSQL (DATABASE_URL) and Redis (CELERY_BROKER_URL, CACHE_URL) answer.
 
 Recreates the database named in DATABASE_URL empty, so `migrate` is checked from scratch
 every run whatever earlier runs left on the machine.
@@ -33,16 +33,17 @@ def check_postgres(url: str) -> None:
     print(f"PostgreSQL OK at {config['HOST']}:{config['PORT']}")
 
 
-def check_redis(url: str) -> None:
+def check_redis(name: str, url: str) -> None:
     if not url.startswith(("redis://", "rediss://")):
-        sys.exit(f"CELERY_BROKER_URL must point at Redis in CI, got {url.split('://')[0]}://")
+        sys.exit(f"{name} must point at Redis in CI, got {url.split('://')[0]}://")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=5).ping()
     except redis.RedisError as error:
-        sys.exit(f"Redis is not reachable at CELERY_BROKER_URL: {error}")
-    print("Redis OK")
+        sys.exit(f"Redis is not reachable at {name}: {error}")
+    print(f"Redis OK at {name}")
 
 
 if __name__ == "__main__":
     check_postgres(os.environ["DATABASE_URL"])
-    check_redis(os.environ["CELERY_BROKER_URL"])
+    check_redis("CELERY_BROKER_URL", os.environ["CELERY_BROKER_URL"])
+    check_redis("CACHE_URL", os.environ["CACHE_URL"])
