@@ -195,9 +195,12 @@ def parse_cache_url(url: str) -> dict:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "db" and rest:
         # A table in the app's own database, made by `migrate` (and at start-up if missing).
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest}
+        # Room for every counter: past MAX_ENTRIES Django culls entries, and a limit culled is a limit lifted.
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": rest,
+                "OPTIONS": {"MAX_ENTRIES": 1_000_000}}
     if scheme == "locmem":  # one process only: counters are not shared; for tests and experiments
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "cipn"}
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": rest or "cipn",
+                "OPTIONS": {"MAX_ENTRIES": 100_000}}
     raise ValueError(f"use redis://host:port/db, rediss://..., db://table or locmem:// (got {scheme or url!r})")
 
 
@@ -221,6 +224,12 @@ AXES_FAILURE_LIMIT = LOGIN_ATTEMPTS
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lock lasts LOGIN_LOCKOUT_MINUTES from the attempt that set it; trying again meanwhile does not
+# extend it (else anyone could keep a clinician locked out by trying once every few minutes).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Never stored or logged as typed (axes keeps the rest of a failed attempt's form for admins to read).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "old_password", "new_password1", "new_password2",
+                             "password1", "password2"]
 AXES_USERNAME_CALLABLE = "signin.lockout.attempted_username"
 AXES_CLIENT_IP_CALLABLE = "signin.lockout.client_address"
 AXES_LOCKOUT_CALLABLE = "signin.lockout.lockout_response"

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cipn_tracker.api import api_not_found
@@ -16,6 +17,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # One password change for everyone, the one that counts old-password guesses towards the lockout.
+    path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("", include("accounts.urls")),

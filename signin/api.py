@@ -10,11 +10,10 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from signin import tokens, two_factor
-from signin.lockout import lockout_response
+from signin.lockout import ClientAddressThrottle, lockout_response
 
 
 class SignInSerializer(AuthTokenSerializer):
@@ -38,7 +37,7 @@ TOKEN_RESPONSE = inline_serializer("SignInToken", {"token": serializers.CharFiel
 
 
 class SignInTokenView(APIView):
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressThrottle]
     throttle_scope = "sign_in"
     # DRF's own parsers would be pinned otherwise; ours turn hostile JSON into a 400.
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES

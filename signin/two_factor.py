@@ -17,6 +17,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
+from signin import tokens
 
 RECOVERY_CODE_COUNT = 10
 STAFF_ROLES = (Role.CLINICIAN, Role.ADMIN)
@@ -44,10 +45,15 @@ def may_turn_off(user: User) -> bool:
     return not must_enrol(user)
 
 
-def authenticator_being_set_up(user: User) -> TOTPDevice:
-    """The unconfirmed authenticator shown while enrolling (the same key until it is confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    return device or TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+def authenticator_being_set_up(user: User, device_id: int | None) -> TOTPDevice:
+    """The unconfirmed authenticator this session is setting up (`device_id`, kept in the session), or a
+    new one with a new key. Any other unconfirmed one goes: a key someone else saw in another session
+    before the person enrolled can never become their second factor."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False, pk=device_id).first() if device_id else None
+    if device is None:
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+    return device
 
 
 def setup_key(device: TOTPDevice) -> str:
@@ -68,6 +74,8 @@ def confirm_authenticator(device: TOTPDevice, code: str) -> list[str] | None:
     TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
     device.confirmed = True
+    # API tokens taken with the password alone end: from now on a token needs a code too.
+    tokens.end_tokens(device.user)
     return new_recovery_codes(device.user)
 
 

@@ -20,8 +20,11 @@ from rest_framework.throttling import SimpleRateThrottle
 
 from accounts.views import home_url_for
 from signin import two_factor
-from signin.forms import CodeForm, QueuedPasswordResetForm
+from signin.forms import CodeForm, EnrolForm, LockedPasswordChangeForm, QueuedPasswordResetForm
 from signin.lockout import client_address
+
+# The unconfirmed authenticator this session is setting up.
+ENROLLING_DEVICE = "two_factor_enrolling_device"
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -29,6 +32,11 @@ def _next_url(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return home_url_for(request.user)
+
+
+def _signed_in_with(request: HttpRequest, device) -> None:
+    django_otp.login(request, device)
+    request.session.cycle_key()  # a new session id once the second factor is given
 
 
 def _qr_code_svg(url: str) -> str:
@@ -48,12 +56,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
     user = request.user
     if two_factor.is_enrolled(user):
         return _manage(request)
-    device = two_factor.authenticator_being_set_up(user)
-    form = CodeForm(request.POST or None)
+    device = two_factor.authenticator_being_set_up(user, request.session.get(ENROLLING_DEVICE))
+    request.session[ENROLLING_DEVICE] = device.pk
+    form = EnrolForm(request, request.POST or None)
     if form.is_valid():
         codes = two_factor.confirm_authenticator(device, form.cleaned_data["code"])
         if codes is not None:
-            django_otp.login(request, device)
+            del request.session[ENROLLING_DEVICE]
+            _signed_in_with(request, device)
             return render(request, "signin/recovery_codes.html", {"codes": codes, "next": _next_url(request),
                                                                   "first_time": True})
         form.add_error("code", _("That code did not match. Check that the time on your phone is right, "
@@ -64,21 +74,26 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 
 def _manage(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, or turning it off: both need a code now, since an unattended session is not
+    enough to take over someone's second factor."""
     user = request.user
-    form = CodeForm(request.POST or None)
     action = request.POST.get("action")
-    if action == "new_codes":
-        return render(request, "signin/recovery_codes.html", {"codes": two_factor.new_recovery_codes(user),
-                                                              "next": reverse("settings")})
-    if action == "turn_off" and two_factor.may_turn_off(user) and form.is_valid():
-        if two_factor.device_for_code(user, form.cleaned_data["code"]) is not None:
+    allowed = ["new_codes", *(["turn_off"] if two_factor.may_turn_off(user) else [])]
+    forms = {name: CodeForm(request.POST if name == action else None, auto_id=f"{name}-%s") for name in allowed}
+    form = forms.get(action)
+    if form is not None and form.is_valid():
+        if two_factor.device_for_code(user, form.cleaned_data["code"]) is None:
+            form.add_error("code", _wrong_code_message(user))
+        elif action == "new_codes":
+            return render(request, "signin/recovery_codes.html", {"codes": two_factor.new_recovery_codes(user),
+                                                                  "next": reverse("settings")})
+        else:
             two_factor.turn_off(user)
             messages.success(request, _("Two-step sign-in is off. You sign in with your password only."))
             return redirect("settings")
-        form.add_error("code", _("That code did not match, so two-step sign-in is still on."))
-    context = {"form": form if action == "turn_off" else CodeForm(), "may_turn_off": two_factor.may_turn_off(user),
+    context = {"new_codes_form": forms["new_codes"], "turn_off_form": forms.get("turn_off"),
                "codes_left": two_factor.recovery_codes_left(user)}
-    return render(request, "signin/manage.html", context, status=400 if form.errors else 200)
+    return render(request, "signin/manage.html", context, status=400 if form is not None and form.errors else 200)
 
 
 @login_required
@@ -91,7 +106,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         device = two_factor.device_for_code(request.user, form.cleaned_data["code"])
         if device is not None:
-            django_otp.login(request, device)
+            _signed_in_with(request, device)
             return redirect(_next_url(request))
         form.add_error("code", _wrong_code_message(request.user))
     return render(request, "signin/verify.html", {"form": form, "next": request.GET.get("next", "")},
@@ -134,7 +149,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         email = form.cleaned_data["email"].strip().lower()
         limits = [ResetRequestLimit("address:" + client_address(self.request)),
                   ResetRequestLimit("email:" + hashlib.sha256(email.encode()).hexdigest())]
-        if all([limit.allow_request(self.request, None) for limit in limits]):
+        if all(limit.allow_request(self.request, None) for limit in limits):  # stops at the first refusal
             form.save()
         return redirect(self.success_url)
 
@@ -144,6 +159,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "signin/password_change.html"
     success_url = reverse_lazy("settings")
+    form_class = LockedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
         response = super().form_valid(form)

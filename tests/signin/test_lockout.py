@@ -189,3 +189,58 @@ def test_the_right_password_clears_earlier_failures(clinic):
     client.post("/sign-out/")
     answers = [sign_in_page(client, clinic.patient.username, f"guess-{n}").status_code for n in range(4)]
     assert answers == [200] * 4
+
+
+def test_trying_again_during_the_lockout_does_not_extend_it(clinic):
+    client = Client()
+    for n in range(5):
+        sign_in_page(client, clinic.patient.username, f"guess-{n}")
+    time_passes(timedelta(minutes=10))
+    retry = sign_in_page(client, clinic.patient.username, TEST_PASSWORD)
+    assert retry.status_code == 429 and "try again in 5 minutes" in retry.content.decode()
+    time_passes(timedelta(minutes=5, seconds=1))
+    assert sign_in_page(client, clinic.patient.username, TEST_PASSWORD).status_code == 302
+
+
+def test_old_password_guesses_when_changing_it_are_locked_out_and_end_the_session(clinic):
+    client = Client()
+    client.force_login(clinic.patient)
+    new = "a-new-and-long-passphrase-2026"
+    answers = [client.post("/password-change/", {"old_password": f"guess-{n}", "new_password1": new,
+                                                 "new_password2": new}).status_code for n in range(5)]
+    assert answers == [200, 200, 200, 200, 429]
+    assert client.get("/log/").status_code == 302  # signed out
+    clinic.patient.refresh_from_db()
+    assert clinic.patient.check_password(TEST_PASSWORD)
+    assert sign_in_page(Client(), clinic.patient.username, TEST_PASSWORD).status_code == 429
+
+
+def test_the_admins_own_password_change_is_the_one_with_the_lockout(clinic):
+    client = Client()
+    client.force_login(clinic.admin)
+    response = client.get("/admin/password_change/")
+    assert response.status_code == 302 and response.url == "/password-change/"
+
+
+def test_addresses_in_one_ipv6_network_count_as_one(clinic):
+    answers = [sign_in_page(Client(REMOTE_ADDR=f"2001:db8:1:2::{n + 1:x}"), clinic.patient.username,
+                            f"guess-{n}").status_code for n in range(5)]
+    assert answers[-1] == 429
+    elsewhere = sign_in_page(Client(REMOTE_ADDR="2001:db8:1:3::1"), clinic.patient.username, TEST_PASSWORD)
+    assert elsewhere.status_code == 302
+
+
+def test_a_code_sent_with_a_wrong_password_is_not_kept(clinic):
+    APIClient().post("/api/v1/auth/token/", {"username": clinic.patient.username, "password": "wrong",
+                                             "code": "kvhcnjjc"})
+    assert "kvhcnjjc" not in AccessAttempt.objects.get().post_data
+
+
+def test_every_spelling_the_database_matches_counts_against_the_one_account(clinic, requires_postgres):
+    """PostgreSQL matches "admın" (dotless i) to "admin" when signing in, so the lockout must too."""
+    clinic.admin.username = "admin"
+    clinic.admin.save()
+    client = APIClient()
+    answers = [token_sign_in(client, name, f"guess-{n}").status_code
+               for n, name in enumerate(["admin", "adm\u0131n", "ADMIN", "adm\u0131n", "admin"])]
+    assert answers[-1] == 429

@@ -45,7 +45,7 @@ def a_moment_later(user) -> None:
 def enrol(client, user) -> list[str]:
     page = client.get("/two-factor/")
     assert page.status_code == 200
-    response = client.post("/two-factor/", {"code": authenticator(user).now()})
+    response = client.post("/two-factor/", {"password": TEST_PASSWORD, "code": authenticator(user).now()})
     assert response.status_code == 200, response.content.decode()
     return re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
 
@@ -73,7 +73,7 @@ def test_a_wrong_code_does_not_enrol_and_says_so_next_to_the_field(clinic, requi
     client, _ = sign_in(clinic.clinician)
     client.get("/two-factor/")
     key_before = TOTPDevice.objects.get(user=clinic.clinician).key
-    response = client.post("/two-factor/", {"code": "000000"})
+    response = client.post("/two-factor/", {"password": TEST_PASSWORD, "code": "000000"})
     assert response.status_code == 400 and "That code did not match" in response.content.decode()
     device = TOTPDevice.objects.get(user=clinic.clinician)
     assert not device.confirmed and device.key == key_before  # the same key to try again with
@@ -120,11 +120,38 @@ def test_wrong_codes_in_a_row_wait_longer_each_time(clinic):
     assert refused.status_code == 400 and "in 2 seconds" in refused.content.decode()
 
 
+def test_setting_up_needs_the_password_and_a_wrong_one_counts_towards_the_lockout(clinic, required):
+    client, _ = sign_in(clinic.clinician)
+    client.get("/two-factor/")
+    code = authenticator(clinic.clinician).now()
+    wrong = client.post("/two-factor/", {"password": "not-it", "code": code})
+    assert wrong.status_code == 400 and "That is not your password." in wrong.content.decode()
+    assert not two_factor.is_enrolled(clinic.clinician)
+    answers = [client.post("/two-factor/", {"password": f"guess-{n}", "code": code}).status_code for n in range(4)]
+    assert answers == [400, 400, 400, 429]
+    assert client.get("/two-factor/").status_code == 302  # signed out: the session cannot guess on
+
+
+def test_a_key_seen_in_another_session_never_becomes_the_second_factor(clinic):
+    """Someone with the password (or an unattended session) opens the set-up page and copies the key;
+    when the person sets up their own, the key they get is a new one."""
+    intruder, _ = sign_in(clinic.patient)
+    intruder.get("/two-factor/")
+    copied = authenticator(clinic.patient)
+    owner, _ = sign_in(clinic.patient)
+    enrol(owner, clinic.patient)
+    assert authenticator(clinic.patient).secret != copied.secret
+    assert TOTPDevice.objects.filter(user=clinic.patient).count() == 1
+    later, _ = sign_in(clinic.patient)
+    assert later.post("/two-factor/verify/", {"code": code_for_next_step(copied)}).status_code == 400
+
+
 def test_a_pasted_code_with_spaces_works(clinic, required):
     client, _ = sign_in(clinic.clinician)
     client.get("/two-factor/")
     code = authenticator(clinic.clinician).now()
-    assert client.post("/two-factor/", {"code": f" {code[:3]} {code[3:]} "}).status_code == 200
+    pasted = f" {code[:3]} {code[3:]} "
+    assert client.post("/two-factor/", {"password": TEST_PASSWORD, "code": pasted}).status_code == 200
 
 
 def test_the_code_field_lets_password_managers_and_pasting_work(clinic, required):
@@ -132,6 +159,8 @@ def test_the_code_field_lets_password_managers_and_pasting_work(clinic, required
     html = client.get("/two-factor/").content.decode()
     field = re.search(r"<input[^>]*name=\"code\"[^>]*>", html).group(0)
     assert 'autocomplete="one-time-code"' in field and 'type="text"' in field
+    password = re.search(r"<input[^>]*name=\"password\"[^>]*>", html).group(0)
+    assert 'autocomplete="current-password"' in password
     assert "onpaste" not in html and 'maxlength="6"' not in field
     assert two_factor.setup_key(TOTPDevice.objects.get(user=clinic.clinician)) in html  # to type or paste
 
@@ -187,8 +216,11 @@ def test_staff_under_required_cannot_turn_it_off(clinic, required):
 def test_new_recovery_codes_replace_the_old_ones(clinic):
     client, _ = sign_in(clinic.patient)
     old = enrol(client, clinic.patient)
+    refused = client.post("/two-factor/", {"action": "new_codes", "code": ""})
+    assert refused.status_code == 400 and "Enter the code" in refused.content.decode()
+    code = code_for_next_step(authenticator(clinic.patient))
     new = re.findall(r"<li><code>([a-z2-7]{8})</code></li>",
-                     client.post("/two-factor/", {"action": "new_codes"}).content.decode())
+                     client.post("/two-factor/", {"action": "new_codes", "code": code}).content.decode())
     assert len(new) == 10 and not set(new) & set(old)
     other, _ = sign_in(clinic.patient)
     assert other.post("/two-factor/verify/", {"code": old[0]}).status_code == 400
@@ -219,3 +251,23 @@ def test_an_admin_removes_a_lost_authenticator_without_seeing_its_key(clinic, re
     assert not two_factor.is_enrolled(clinic.clinician)
     again, _ = sign_in(clinic.clinician)
     assert again.get("/clinician/").url.startswith("/two-factor/?next=")  # set up a new one
+
+
+def test_setting_up_ends_api_tokens_taken_with_the_password_alone(clinic):
+    api = APIClient()
+    token = api.post("/api/v1/auth/token/", {"username": clinic.patient.username, "password": TEST_PASSWORD},
+                     format="json").json()["token"]
+    client, _ = sign_in(clinic.patient)
+    enrol(client, clinic.patient)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert api.get("/api/v1/entries/").status_code == 401
+
+
+def test_the_session_gets_a_new_id_once_the_code_is_given(clinic):
+    first, _ = sign_in(clinic.patient)
+    enrol(first, clinic.patient)
+    client, _ = sign_in(clinic.patient)
+    before = client.cookies["sessionid"].value
+    client.post("/two-factor/verify/", {"code": code_for_next_step(authenticator(clinic.patient))})
+    assert client.cookies["sessionid"].value != before
+    assert client.get("/log/").status_code == 200
