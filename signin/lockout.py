@@ -48,7 +48,7 @@ def client_address(request: HttpRequest) -> str:
 class ClientAddressThrottle(ScopedRateThrottle):
     """DRF's scoped throttle, counting the same client address as the lockout."""
 
-    def get_ident(self, request) -> str:
+    def get_ident(self, request: HttpRequest) -> str:
         return client_address(request)
 
 
