@@ -46,11 +46,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "knox",
-    "axes",
+    "signin.apps.ApiTokensConfig",  # knox
+    "signin.apps.LockoutsConfig",  # axes
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "signin.apps.AuthenticatorsConfig",  # django_otp.plugins.otp_totp
+    "signin.apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",

@@ -23,6 +23,7 @@ class SecondFactorMiddleware:
             return self.get_response(request)
         target = reverse("two_factor_verify") if two_factor.is_enrolled(user) else reverse("two_factor_enrol")
         if request.path == target:
+            request.second_factor_pending = True  # type: ignore[attr-defined]  # pages hide the menu
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Finish signing in with your second factor first.")}, status=401)

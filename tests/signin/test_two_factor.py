@@ -86,6 +86,7 @@ def test_the_next_sign_in_needs_a_valid_code(clinic, required):
     client, response = sign_in(clinic.clinician)
     assert client.get(response.url).url.startswith("/two-factor/verify/")
     assert client.get("/clinician/").status_code == 302
+    assert 'href="/clinician/"' not in client.get("/two-factor/verify/").content.decode()  # no menu yet
     wrong = client.post("/two-factor/verify/?next=/clinician/", {"code": "123456"})
     assert wrong.status_code == 400 and "That code did not work" in wrong.content.decode()
     assert "in 1 second" in wrong.content.decode()
