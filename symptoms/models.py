@@ -264,6 +264,13 @@ class RecordAccessAction(models.TextChoices):
     VIEWED_ENTRIES_API = "viewed_entries_api", _("Read the patient's entries (API)")
     VIEWED_ASSESSMENT_API = "viewed_assessment_api", _("Read the patient's assessment (API)")
     VIEWED_PATIENT_LIST_API = "viewed_patient_list_api", _("Read the patient's assessment in the patient list (API)")
+    VIEWED_DASHBOARD = "viewed_dashboard", _("Saw the patient's status and alerts on the triage dashboard")
+    VIEWED_ALERTS_API = "viewed_alerts_api", _("Read the patient's alerts (API)")
+    ADMIN_VIEWED_ENTRIES = "admin_viewed_entries", _("Read the patient's entries in the admin")
+    ADMIN_VIEWED_STATUS = "admin_viewed_status", _("Read the patient's status in the admin")
+    ADMIN_VIEWED_ALERTS = "admin_viewed_alerts", _("Read the patient's alerts in the admin")
+    ADMIN_VIEWED_THRESHOLD = "admin_viewed_threshold", _("Read the patient's threshold in the admin")
+    ADMIN_VIEWED_NOTIFICATIONS = "admin_viewed_notifications", _("Read the patient's notifications in the admin")
     ACKNOWLEDGED_ALERT = "acknowledged_alert", _("Acknowledged an alert")
     CHANGED_THRESHOLD = "changed_threshold", _("Changed the patient's threshold")
 
