@@ -16,6 +16,8 @@ import dj_email_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+
 from cipn_tracker.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -59,10 +61,13 @@ INSTALLED_APPS = [
     "education",
     "notifications",
     "signin",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +77,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cipn_tracker.headers.PrivateResponsesMiddleware",
     "signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it sees the sign-in views' answers and turns a lockout into the lockout page.
@@ -178,6 +184,9 @@ elif env_str("EMAIL_HOST"):
 else:
     # No mail server configured: write each email as a file a person can open.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+# Clinicians' emails (alert notices, the weekly digest) name no patient and carry no figures, only
+# counts and a link, unless the clinic turns this on. A patient's own emails carry their figures.
+EMAIL_HEALTH_DETAILS = env_bool("EMAIL_HEALTH_DETAILS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "CIPN Tracker <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -244,8 +253,39 @@ SESSION_SAVE_EVERY_REQUEST = True
 OTP_TOTP_ISSUER = "CIPN Tracker"
 
 # --- Security -------------------------------------------------------------
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# Every cookie: sent only over HTTPS outside debug, never on requests started by another site.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp): everything from this site only; no inline or eval'd script
+# anywhere (charts are drawn by our own static/js/charts.js from a json_script block, the API docs'
+# Swagger UI starts from its own script file). Nothing may be sent to, framed by or posted to
+# another site. Styles allow inline attributes: plotly.js and Swagger UI set them as they draw.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],  # plotly's PNG download, the favicon
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "worker-src": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): the browser features the app never uses, denied.
+PERMISSIONS_POLICY: dict[str, list[str]] = {feature: [] for feature in (
+    "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics", "camera",
+    "display-capture", "encrypted-media", "geolocation", "gyroscope", "hid", "idle-detection", "magnetometer",
+    "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get", "screen-wake-lock",
+    "serial", "usb", "xr-spatial-tracking",
+)}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -264,6 +304,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only; DRF's browsable HTML pages only while debugging.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer",
+                                 *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else [])],
     "DEFAULT_PARSER_CLASSES": [
         "cipn_tracker.api.SafeJSONParser",
         "rest_framework.parsers.FormParser",

@@ -36,6 +36,17 @@ class Period:
     last: date
 
 
+
+# The chart's toolbar holds what a reader needs and nothing that can leave the site: zoom, pan, reset
+# and a PNG download (made in the browser). plotly.js would otherwise offer "Share chart", which
+# uploads the figure (the patient's scores) to Plotly Cloud; with no server URL it cannot even try.
+READER_TOOLS = {
+    "modeBarButtons": [["zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "resetScale2d", "toImage"]],
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "toImageButtonOptions": {"format": "png", "filename": "cipn-trend"},
+}
+
 def referral_periods(days: list[TrendDay]) -> list[Period]:
     """Runs of consecutive days on which a professional evaluation was recommended."""
     periods: list[Period] = []
@@ -92,8 +103,7 @@ def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_d
                   "tickvals": list(range(0, 11, 2))},
         "shapes": [_shaded(period, index == 0) for index, period in enumerate(referral_periods(days))],
     }
-    config = {"responsive": True, "displaylogo": False, "staticPlot": static,
-              "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d"]}
+    config = {"responsive": True, "displaylogo": False, "staticPlot": static, **READER_TOOLS}
     if static:  # on paper: no zoom buttons
         del layout["xaxis"]["rangeselector"]
     if (locale := PLOTLY_LOCALES.get(get_language())) is not None:

@@ -1,10 +1,12 @@
 """What the symptom diary's emails say: a new alert (to the care team, or the patient), the patient's
-weekly summary, the clinician's weekly digest and the reminder to log. Each is registered with the
+weekly summary, the clinician's weekly digest and the reminder to log. A clinician's emails name no
+patient and carry no figures unless the clinic sets EMAIL_HEALTH_DETAILS (email leaves our hands). Each is registered with the
 outbox by kind when the app starts (`register`); templates are in templates/symptoms/email/.
 """
 
 from datetime import date
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -25,7 +27,8 @@ def alert_email(notification: Notification) -> EmailContent:
         return EmailContent(_("A message from your CIPN Tracker"), TEMPLATES + "alert_patient",
                             reverse("symptoms:log_today"), {"summary": summary})
     return EmailContent(_("A patient on your list needs attention"), TEMPLATES + "alert_clinician",
-                        reverse("symptoms:clinician_home"), {"alert": alert, "patient": alert.patient})
+                        reverse("symptoms:clinician_home"),
+                        {"alert": alert, "patient": alert.patient, "health_details": settings.EMAIL_HEALTH_DETAILS})
 
 
 def weekly_summary_email(notification: Notification) -> EmailContent:
@@ -37,7 +40,8 @@ def weekly_summary_email(notification: Notification) -> EmailContent:
 def clinician_digest_email(notification: Notification) -> EmailContent:
     digest = summaries.clinician_digest(notification.recipient)
     return EmailContent(_("Your weekly patient digest"), TEMPLATES + "clinician_digest",
-                        reverse("symptoms:clinician_home"), {"digest": digest})
+                        reverse("symptoms:clinician_home"),
+                        {"digest": digest, "health_details": settings.EMAIL_HEALTH_DETAILS})
 
 
 def reminder_email(notification: Notification) -> EmailContent | None:

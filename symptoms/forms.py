@@ -47,6 +47,37 @@ def note_field(label: str, rows: int) -> forms.CharField:
     return field
 
 
+class TickBox(forms.CheckboxInput):
+    """Hands the field what was posted, so a value no tick box sends is refused, not read as a tick."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        return data.get(name)
+
+
+class TickBoxField(forms.BooleanField):
+    """A yes/no question as a tick box: ticked ("on", as browsers send it) or not; anything else is an error."""
+
+    widget = TickBox
+    TICKED = ("on", "true", "1")
+    UNTICKED = ("", "false", "0")
+    default_error_messages = {"invalid": _("Tick the box or leave it empty.")}
+
+    def to_python(self, value: Any) -> bool:
+        if value is None or value is False:
+            return False
+        if value is True:
+            return True
+        word = str(value).strip().lower()
+        if word in self.TICKED:
+            return True
+        if word in self.UNTICKED:
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+    def validate(self, value: Any) -> None:  # not required: unticked is an answer
+        pass
+
+
 class EntryForm(forms.Form):
     """Parses the daily entry page; the diary decides what may be stored."""
 
@@ -61,7 +92,7 @@ class EntryForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for flag in FLAGS:
-            self.fields[flag.field] = forms.BooleanField(label=flag.question, required=False)
+            self.fields[flag.field] = TickBoxField(label=flag.question, required=False)
 
     @classmethod
     def initial_from(cls, entry: SymptomEntry | None) -> dict[str, object]:

@@ -113,3 +113,22 @@ def test_clinician_home_lists_only_their_own_patients(client, clinic):
 def test_patients_cannot_open_the_clinician_page(client, clinic):
     client.force_login(clinic.patient)
     assert client.get("/clinician/").status_code == 403
+
+
+@pytest.mark.parametrize("value", ["maybe", "yes please", "2"])
+def test_a_tick_box_takes_only_what_a_tick_box_sends(client, clinic, value):
+    entry = EntryFactory(patient=clinic.patient, date=clinic.patient.local_today(), fell=False, numbness=4)
+    client.force_login(clinic.patient)
+    response = client.post("/log/", {**FORM, "fell": value})
+    assert response.status_code == 400
+    summary = response.content.decode().split('class="error-summary"')[1].split("</div>")[0]
+    assert "Tick the box or leave it empty." in summary
+    entry.refresh_from_db()
+    assert (entry.fell, entry.numbness) == (False, 4)
+
+
+@pytest.mark.parametrize("value,stored", [("on", True), ("", False)])
+def test_a_tick_box_ticked_or_not(client, clinic, value, stored):
+    client.force_login(clinic.patient)
+    assert client.post("/log/", {**FORM, "fell": value}).status_code == 302
+    assert SymptomEntry.objects.get(patient=clinic.patient).fell is stored
