@@ -1,9 +1,12 @@
 """The record access log: who looked at or changed which patient's record, and when.
 
-Append-only (`RecordAccess` refuses updates). Every clinician's view of a
-patient's record, page or API, and every acknowledgement and threshold change
-by a clinician writes a row here, once it has succeeded. (An admin's changes are
-in Django's own admin history.)
+Append-only (`RecordAccess` refuses updates). Every read of a patient's health
+data by staff writes a row here once it has succeeded: the triage dashboard (a
+row per patient shown), the record page, the API's patient list, entries,
+assessments and alerts, and the admin's pages of entries, statuses, alerts and
+thresholds; so does every acknowledgement and threshold change by a clinician.
+(An admin's changes are in Django's own admin history too.)
+`tests/test_access_log_coverage.py` walks every page to keep it so.
 """
 
 from collections.abc import Iterable

@@ -1,14 +1,47 @@
 import logging
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from symptoms import evaluation
-from symptoms.models import Alert, ClinicPolicy, PatientStatus, PatientThreshold, RecordAccess, SymptomEntry
+from symptoms.access_log import log_list_access, log_record_access
+from symptoms.models import (
+    Alert,
+    ClinicPolicy,
+    PatientStatus,
+    PatientThreshold,
+    RecordAccess,
+    RecordAccessAction,
+    SymptomEntry,
+)
 from symptoms.patient_record import set_patient_threshold
 
 logger = logging.getLogger(__name__)
+
+
+class HealthDataAdmin(admin.ModelAdmin):
+    """Pages that show patients' health data write the access log like the clinicians' pages do: the list,
+    one row per patient on the page (one statement); an object's page, one row for its patient."""
+
+    read_action: RecordAccessAction
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            ids = {row.patient_id for row in changelist.result_list}  # the page's rows, read once
+            log_list_access(request.user, User.objects.filter(pk__in=ids), self.read_action)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        shown = self.get_object(request, unquote(object_id)) if response.status_code == 200 else None
+        if shown is not None and shown.patient_id is not None:
+            log_record_access(request.user, shown.patient, self.read_action)
+        return response
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -51,7 +84,8 @@ class ClinicPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PatientThreshold)
-class PatientThresholdAdmin(admin.ModelAdmin):
+class PatientThresholdAdmin(HealthDataAdmin):
+    read_action = RecordAccessAction.ADMIN_VIEWED_THRESHOLD
     list_display = ["patient", "threshold", "set_by", "set_at"]
     autocomplete_fields = ["patient"]
     readonly_fields = ["set_by", "set_at"]
@@ -68,14 +102,16 @@ class PatientThresholdAdmin(admin.ModelAdmin):
 
 
 @admin.register(PatientStatus)
-class PatientStatusAdmin(ReadOnlyAdmin):
+class PatientStatusAdmin(ReadOnlyAdmin, HealthDataAdmin):
+    read_action = RecordAccessAction.ADMIN_VIEWED_STATUS
     list_display = ["patient", "status", "weekly_average", "streak_days", "urgent", "as_of", "updated_at"]
     list_filter = ["status", "functional_impact"]
     search_fields = ["patient__username", "patient__last_name"]
 
 
 @admin.register(Alert)
-class AlertAdmin(ReadOnlyAdmin):
+class AlertAdmin(ReadOnlyAdmin, HealthDataAdmin):
+    read_action = RecordAccessAction.ADMIN_VIEWED_ALERTS
     list_display = ["patient", "kind", "opened_at", "last_signal_day", "acknowledged_by", "acknowledged_at",
                     "resolved_at"]
     list_filter = ["kind", ("resolved_at", admin.EmptyFieldListFilter)]
@@ -83,7 +119,8 @@ class AlertAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SymptomEntry)
-class SymptomEntryAdmin(ReadOnlyAdmin):
+class SymptomEntryAdmin(ReadOnlyAdmin, HealthDataAdmin):
+    read_action = RecordAccessAction.ADMIN_VIEWED_ENTRIES
     list_display = ["patient", "date", "numbness", "pain", "fell"]
     list_filter = ["date"]
     search_fields = ["patient__username"]

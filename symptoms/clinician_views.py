@@ -12,7 +12,7 @@ from accounts.models import User
 from notifications import services as outbox
 from symptoms import charts, triage
 from symptoms.access import clinician_required, own_patient_required
-from symptoms.access_log import log_record_access
+from symptoms.access_log import log_list_access, log_record_access
 from symptoms.alerts import acknowledge_alert, unread_alert_notices
 from symptoms.forms import AcknowledgeForm, ThresholdForm, add_service_errors
 from symptoms.models import Alert, FunctionalImpact, RecordAccessAction, Status
@@ -38,11 +38,17 @@ def clinician_home(request):
     rows = triage.triage_rows(request.user)
     counts = triage.status_counts(rows)
     filters = [{"value": name, "label": FILTER_LABELS[name], "count": counts[name]} for name in triage.FILTERS]
+    shown = [row for row in rows if row.matches(wanted)]
+    notices = unread_alert_notices(request.user)
     context = {
-        "rows": [row for row in rows if row.matches(wanted)], "total": len(rows), "filters": filters,
-        "wanted": wanted, "filter_error": filter_error, "notices": unread_alert_notices(request.user),
+        "rows": shown, "total": len(rows), "filters": filters,
+        "wanted": wanted, "filter_error": filter_error, "notices": notices,
     }
-    return render(request, "symptoms/clinician_home.html", context, status=400 if filter_error else 200)
+    response = render(request, "symptoms/clinician_home.html", context, status=400 if filter_error else 200)
+    # Each patient whose status, averages or alerts the page showed: one row each, one statement.
+    patients = {row.patient.pk: row.patient for row in shown} | {n.alert.patient_id: n.alert.patient for n in notices}
+    log_list_access(request.user, patients.values(), RecordAccessAction.VIEWED_DASHBOARD)
+    return response
 
 
 @own_patient_required
