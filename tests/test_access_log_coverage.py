@@ -104,10 +104,10 @@ def test_pages_without_health_data_show_staff_none(record, who, route):
 
 
 def admin_pages(model, obj) -> list[str]:
-    info = model._meta.app_label, model._meta.model_name
-    pages = [reverse("admin:%s_%s_changelist" % info)]
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    pages = [reverse(f"{name}_changelist")]
     if obj is not None:
-        pages.append(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+        pages.append(reverse(f"{name}_change", args=[obj.pk]))
     return pages
 
 
