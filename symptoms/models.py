@@ -270,7 +270,6 @@ class RecordAccessAction(models.TextChoices):
     ADMIN_VIEWED_STATUS = "admin_viewed_status", _("Read the patient's status in the admin")
     ADMIN_VIEWED_ALERTS = "admin_viewed_alerts", _("Read the patient's alerts in the admin")
     ADMIN_VIEWED_THRESHOLD = "admin_viewed_threshold", _("Read the patient's threshold in the admin")
-    ADMIN_VIEWED_NOTIFICATIONS = "admin_viewed_notifications", _("Read the patient's notifications in the admin")
     ACKNOWLEDGED_ALERT = "acknowledged_alert", _("Acknowledged an alert")
     CHANGED_THRESHOLD = "changed_threshold", _("Changed the patient's threshold")
 
