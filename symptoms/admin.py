@@ -38,6 +38,16 @@ class HealthDataAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
+        return self._logged(request, object_id, response)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self._logged(request, object_id, super().history_view(request, object_id, extra_context))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return self._logged(request, object_id, super().delete_view(request, object_id, extra_context))
+
+    def _logged(self, request, object_id, response):
+        """One row for the patient whose object a page showed (its form, history or delete confirmation)."""
         shown = self.get_object(request, unquote(object_id)) if response.status_code == 200 else None
         if shown is not None and shown.patient_id is not None:
             log_record_access(request.user, shown.patient, self.read_action)

@@ -47,8 +47,20 @@ def note_field(label: str, rows: int) -> forms.CharField:
     return field
 
 
+TICKED = ("on", "true", "1")
+UNTICKED = ("", "false", "0")
+
+
+def is_ticked(value: Any) -> bool:
+    """Shown ticked only for what a ticked box sends (so "false" or "maybe" comes back unticked)."""
+    return value is True or str(value).strip().lower() in TICKED
+
+
 class TickBox(forms.CheckboxInput):
     """Hands the field what was posted, so a value no tick box sends is refused, not read as a tick."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, check_test=is_ticked)
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         return data.get(name)
@@ -58,8 +70,6 @@ class TickBoxField(forms.BooleanField):
     """A yes/no question as a tick box: ticked ("on", as browsers send it) or not; anything else is an error."""
 
     widget = TickBox
-    TICKED = ("on", "true", "1")
-    UNTICKED = ("", "false", "0")
     default_error_messages = {"invalid": _("Tick the box or leave it empty.")}
 
     def to_python(self, value: Any) -> bool:
@@ -68,9 +78,9 @@ class TickBoxField(forms.BooleanField):
         if value is True:
             return True
         word = str(value).strip().lower()
-        if word in self.TICKED:
+        if word in TICKED:
             return True
-        if word in self.UNTICKED:
+        if word in UNTICKED:
             return False
         raise ValidationError(self.error_messages["invalid"], code="invalid")
 

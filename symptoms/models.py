@@ -165,8 +165,8 @@ class PatientThreshold(models.Model):
             models.CheckConstraint(condition=threshold_in_range("threshold"), name="patient_threshold_4_5"),
         ]
 
-    def __str__(self) -> str:
-        return f"threshold {self.threshold}"
+    def __str__(self) -> str:  # no value: names show up in admin history, logs and confirmations
+        return f"threshold of patient {self.patient_id}"
 
 
 # --- Current status and alerts -----------------------------------------------
@@ -249,8 +249,8 @@ class Alert(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.kind} alert {self.pk}"
+    def __str__(self) -> str:  # no kind: names show up in admin history, logs and confirmations
+        return f"alert {self.pk}"
 
     @property
     def is_open(self) -> bool:

@@ -86,3 +86,16 @@ def test_every_cookie_is_secure_and_same_site_lax(client, clinic):
     for name, cookie in cookies.items():
         assert cookie["secure"] is True, name
         assert cookie["samesite"] == "Lax", name
+
+
+@pytest.mark.parametrize("path,status", [("/history", 301), ("/no-such-page/", 404), ("/clinician/", 403)])
+def test_a_signed_in_persons_redirects_and_errors_are_never_stored_either(clinic, path, status):
+    response = signed_in(clinic.patient).get(path)
+    assert response.status_code == status
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_the_api_docs_link_to_no_validator_elsewhere(client, db):
+    script = client.get("/api/v1/docs/?script=")
+    assert script.status_code == 200 and "validator.swagger.io" not in script.content.decode()
+    assert '"validatorUrl": null' in script.content.decode()

@@ -132,3 +132,12 @@ def test_a_tick_box_ticked_or_not(client, clinic, value, stored):
     client.force_login(clinic.patient)
     assert client.post("/log/", {**FORM, "fell": value}).status_code == 302
     assert SymptomEntry.objects.get(patient=clinic.patient).fell is stored
+
+
+@pytest.mark.parametrize("value,ticked", [("false", False), ("0", False), ("maybe", False), ("on", True)])
+def test_a_refused_form_shows_each_tick_box_as_it_really_was(client, clinic, value, ticked):
+    client.force_login(clinic.patient)
+    response = client.post("/log/", {**FORM, "numbness": "", "fell": value})
+    assert response.status_code == 400
+    box = re.search(r'<input[^>]*name="fell"[^>]*>', response.content.decode()).group(0)
+    assert ("checked" in box) is ticked
