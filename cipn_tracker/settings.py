@@ -14,9 +14,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
-from django.core.exceptions import ImproperlyConfigured
-
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 from cipn_tracker.env import env_bool, env_choice, env_int, env_list, env_str, env_url
 

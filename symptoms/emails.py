@@ -1,7 +1,8 @@
 """What the symptom diary's emails say: a new alert (to the care team, or the patient), the patient's
 weekly summary, the clinician's weekly digest and the reminder to log. A clinician's emails name no
-patient and carry no figures unless the clinic sets EMAIL_HEALTH_DETAILS (email leaves our hands). Each is registered with the
-outbox by kind when the app starts (`register`); templates are in templates/symptoms/email/.
+patient and carry no figures unless the clinic sets EMAIL_HEALTH_DETAILS (email leaves our hands).
+Each is registered with the outbox by kind when the app starts (`register`); templates are in
+templates/symptoms/email/.
 """
 
 from datetime import date
