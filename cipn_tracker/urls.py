@@ -17,6 +17,10 @@ api_v1 = [
     re_path(r"^.*$", api_not_found),
 ]
 
+# Errors under /api/ are JSON (paths there that reach no view, and server errors); the site's pages elsewhere.
+handler404 = "cipn_tracker.api.not_found"
+handler500 = "cipn_tracker.api.server_error"
+
 urlpatterns = [
     # One password change for everyone, the one that counts old-password guesses towards the lockout.
     path("admin/password_change/", RedirectView.as_view(pattern_name="password_change")),

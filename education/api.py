@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cipn_tracker.api import error_responses
 from education import library
 from education.models import SIGNAL_CODES, Category, disclaimer_for
 from education.rendering import render_markdown
@@ -41,17 +42,21 @@ class ArticleListView(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("lang", str, enum=LANGUAGE_CODES, description="default: your language"),
-            OpenApiParameter("signal", str, enum=SIGNAL_CODES, description="only articles that help with this"),
+            OpenApiParameter("lang", str, enum=LANGUAGE_CODES, allow_blank=False,
+                             description="leave out for your own language"),
+            OpenApiParameter("signal", str, enum=SIGNAL_CODES, allow_blank=False,
+                             description="only articles that help with this; leave out for all"),
         ],
-        responses=ArticleSerializer(many=True),
+        responses={200: ArticleSerializer(many=True), **error_responses(400, 401)},
     )
     def get(self, request):
-        """Published articles in a language (English where not yet translated), in library order."""
-        language = request.query_params.get("lang") or request.user.language
+        """Published articles in a language (English where not yet translated), in library order. A filter
+        given empty (`?lang=`) is refused, like any value not in its list."""
+        params = request.query_params
+        language = params["lang"] if "lang" in params else request.user.language
         if language not in LANGUAGE_CODES:
             raise ValidationError({"lang": [_("Use one of: %(codes)s.") % {"codes": ", ".join(LANGUAGE_CODES)}]})
-        signal = request.query_params.get("signal") or None
+        signal = params["signal"] if "signal" in params else None
         if signal is not None and signal not in SIGNAL_CODES:
             raise ValidationError({"signal": [_("Unknown signal; use one of: %(codes)s.")
                                               % {"codes": ", ".join(SIGNAL_CODES)}]})

@@ -1,7 +1,7 @@
 """`POST /api/v1/auth/token/` signs in for a token; `DELETE` ends the token the request was made with."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.auth import TokenAuthentication
 from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
@@ -12,11 +12,17 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from accounts.models import User
+from cipn_tracker.api import RETRY_AFTER, StrictSerializer, error_responses
 from signin import tokens, two_factor
 from signin.lockout import ClientAddressThrottle, lockout_response
 
 
-class SignInSerializer(AuthTokenSerializer):
+class SignInSerializer(StrictSerializer, AuthTokenSerializer):
+    """`username`, `password` and, for accounts with a second factor, `code`; nothing else."""
+
+    # No account has a longer one, and the lockout's record of the attempt could not hold it.
+    username = serializers.CharField(write_only=True, max_length=User._meta.get_field("username").max_length)
     code = serializers.CharField(label=_("Code"), required=False, allow_blank=True, max_length=64,
                                  help_text=_("From the authenticator app (or a recovery code), for accounts that "
                                              "sign in with a second factor."))
@@ -36,6 +42,13 @@ TOKEN_RESPONSE = inline_serializer("SignInToken", {"token": serializers.CharFiel
                                                    "expiry": serializers.DateTimeField()})
 
 
+SIGN_IN_REFUSED = ("wrong username or password, a missing or wrong code, or a field that is not one of these "
+                   "(each named with its messages)")
+SIGN_IN_PAUSED = ("too many attempts from this address (API_SIGN_IN_RATE), or this account locked from this "
+                  "address for LOGIN_LOCKOUT_MINUTES after LOGIN_ATTEMPTS wrong passwords: try again after "
+                  "Retry-After seconds")
+
+
 class SignInTokenView(APIView):
     throttle_classes = [ClientAddressThrottle]
     throttle_scope = "sign_in"
@@ -52,9 +65,13 @@ class SignInTokenView(APIView):
     def get_permissions(self):
         return [IsAuthenticated()] if self._ending_a_token() else [AllowAny()]
 
-    @extend_schema(request=SignInSerializer, responses={200: TOKEN_RESPONSE, 400: OpenApiResponse(
-        description="wrong username or password, or a missing or wrong code"), 429: OpenApiResponse(
-        description="too many attempts: locked for LOGIN_LOCKOUT_MINUTES (see Retry-After)")})
+    def get_throttles(self):
+        # Only signing in is password guessing; ending the token one holds is not.
+        return [] if self._ending_a_token() else super().get_throttles()
+
+    @extend_schema(request=SignInSerializer, parameters=[RETRY_AFTER],
+                   responses={200: TOKEN_RESPONSE,
+                              **error_responses(400, 415, 429, forms=True, s400=SIGN_IN_REFUSED, s429=SIGN_IN_PAUSED)})
     def post(self, request: Request) -> Response:
         serializer = SignInSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
@@ -64,7 +81,8 @@ class SignInTokenView(APIView):
         token, expiry = tokens.issue_token(serializer.validated_data["user"])
         return Response({"token": token, "expiry": expiry})
 
-    @extend_schema(request=None, responses={204: None, 401: OpenApiResponse(description="not signed in with a token")})
+    @extend_schema(request=None, responses={204: None, **error_responses(
+        401, s401="not signed in with a token (a session cannot end a token)")})
     def delete(self, request: Request) -> Response:
         request.auth.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,4 +1,9 @@
-"""API v1 for the patient's own diary: list, and create/replace/read/delete one day."""
+"""API v1 for the patient's own diary (list, and create/replace/read/delete one day), assessments,
+alerts, and a clinician's own patients.
+
+Query values are strict: a parameter given empty (`?from=`) is refused with a 400 naming it, as the
+schema says (`minLength: 1`); leave a parameter out to mean "no filter" or "the default".
+"""
 
 from datetime import date
 from decimal import Decimal
@@ -6,28 +11,37 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cipn_tracker.api import SafeJSONParser, StrictSerializer, error_responses
 from symptoms import diary, rules, triage
 from symptoms.access import own_patient_or_404
 from symptoms.access_log import log_list_access, log_record_access
 from symptoms.alerts import ALERT_STATES, acknowledge_alert, visible_alerts
 from symptoms.assessments import PatientAssessment, assess_patient
 from symptoms.entry_fields import (
+    DATE_FORMAT_MESSAGE,
     FLAG_FIELDS,
     LOCATIONS,
     NOTES_MAX_LENGTH,
+    SCORE_FIELDS,
     SCORE_MAX,
     SCORE_MIN,
     TEXT_MESSAGE,
     parse_day,
+    text_too_long_message,
 )
-from symptoms.models import Alert, RecordAccessAction
+from symptoms.models import Alert, AlertKind, RecordAccessAction
 from symptoms.presenting import reasons_text
+
+# Ids are 64-bit keys; a larger one names nothing (a 404, as Django finds no row for it).
+LARGEST_ID = 2**63 - 1
 
 
 class RolePermission(permissions.BasePermission):
@@ -53,17 +67,66 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
-class EntrySerializer(serializers.Serializer):
-    """An entry as the API shows it (and, for the schema, as a client sends it); what may be stored
-    is checked by the diary (`entry_fields.clean_entry`), with the same messages as the page."""
+def query_day(request: Request, name: str) -> date | None:
+    """A `YYYY-MM-DD` query parameter, or None when it is left out; given empty, it is refused."""
+    if name in request.query_params and not request.query_params[name]:
+        raise ValidationError({name: [str(DATE_FORMAT_MESSAGE)]})
+    return parse_day(request.query_params.get(name), name)
 
-    date = serializers.DateField(read_only=True)
+
+def query_choice(request: Request, name: str, choices: tuple[str, ...], message: str) -> str | None:
+    """One of `choices`, or None when the parameter is left out; anything else (empty too) is refused."""
+    if name not in request.query_params:
+        return None
+    value = request.query_params[name]
+    if value not in choices:
+        raise ValidationError({name: [message]})
+    return value
+
+
+def day_in_path(description: str) -> OpenApiParameter:
+    return OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description=description)
+
+
+def id_in_path(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, {"type": "integer", "minimum": 1, "maximum": LARGEST_ID},
+                            OpenApiParameter.PATH, description=description)
+
+
+class EntrySerializer(serializers.Serializer):
+    """An entry as the API shows it."""
+
+    date = serializers.DateField()
+    numbness = serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX)
+    pain = serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX)
+    locations = serializers.ListField(child=serializers.ChoiceField(choices=LOCATIONS), max_length=len(LOCATIONS))
+    notes = serializers.CharField(allow_blank=True, max_length=NOTES_MAX_LENGTH)
+    updated_at = serializers.DateTimeField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for flag in FLAG_FIELDS:
+            fields[flag] = serializers.BooleanField()
+        return fields
+
+
+@extend_schema_serializer(component_name="Entry")  # "EntryRequest" in the schema, the request's side of an Entry
+class EntryRequestSerializer(StrictSerializer):
+    """An entry as a client sends it, for the schema; what may be stored is checked by the diary
+    (`entry_fields.clean_entry`), with the same messages as the page. Where the symptoms were felt
+    is needed when either score is above 0. Unknown fields are refused."""
+
+    date = serializers.DateField(required=False, help_text="may be left out; if sent, the day in the URL")
     numbness = serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX)
     pain = serializers.IntegerField(min_value=SCORE_MIN, max_value=SCORE_MAX)
     locations = serializers.ListField(child=serializers.ChoiceField(choices=LOCATIONS), required=False,
-                                      max_length=len(LOCATIONS))
+                                      max_length=len(LOCATIONS), help_text="needed when either score is above 0")
     notes = serializers.CharField(required=False, allow_blank=True, max_length=NOTES_MAX_LENGTH)
-    updated_at = serializers.DateTimeField(read_only=True)
+    # Read by StrictSerializerSchema: the rule the diary applies across fields, as JSON Schema.
+    request_schema_constraints = {"anyOf": [
+        {"properties": {score: {"maximum": 0} for score in SCORE_FIELDS}},
+        {"required": ["locations"], "properties": {"locations": {"minItems": 1}}},
+    ]}
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -73,20 +136,26 @@ class EntrySerializer(serializers.Serializer):
 
 
 ENTRY_RANGE = [
-    OpenApiParameter("from", OpenApiTypes.DATE, description="first day, inclusive"),
-    OpenApiParameter("to", OpenApiTypes.DATE, description="last day, inclusive"),
+    OpenApiParameter("from", OpenApiTypes.DATE, description="first day, inclusive; leave out for no limit",
+                     allow_blank=False),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="last day, inclusive, not before `from`; leave out for "
+                     "no limit", allow_blank=False),
 ]
 
 
 # Older days cannot hold entries, and the rules look two weeks back from the day asked for.
 EARLIEST_AS_OF = date(2000, 1, 1)
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description="day assessed; default today")
+AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, allow_blank=False,
+                         description=f"day assessed, from {EARLIEST_AS_OF.isoformat()} to the patient's today; "
+                                     "leave out for today")
+NOT_A_PATIENT = "signed in, but not as a patient"
 
 
 class EntryListView(APIView):
     permission_classes = [IsPatient]
 
-    @extend_schema(parameters=ENTRY_RANGE, responses=EntrySerializer(many=True))
+    @extend_schema(parameters=ENTRY_RANGE, responses={200: EntrySerializer(many=True),
+                                                      **error_responses(400, 401, 403, s403=NOT_A_PATIENT)})
     def get(self, request):
         """Your own entries, newest first."""
         return entries_response(request, request.user)
@@ -94,16 +163,21 @@ class EntryListView(APIView):
 
 def entries_response(request, patient) -> Response:
     """A patient's entries between `from` and `to` (both optional, inclusive), newest first."""
-    first = parse_day(request.query_params.get("from"), "from")
-    last = parse_day(request.query_params.get("to"), "to")
+    first, last = query_day(request, "from"), query_day(request, "to")
     if first and last and first > last:
         raise ValidationError({"from": [_("Must not be after 'to'.")]})
     entries = diary.patient_entries(patient, first, last)
     return Response(EntrySerializer(entries, many=True).data)
 
 
+DAY_DESCRIPTION = ("the day, `YYYY-MM-DD` (any other spelling is a 400); it can be changed from "
+                   "SYMPTOM_BACKFILL_DAYS ago to the patient's today, and is a 400 naming `date` otherwise")
+
+
 class EntryDayView(APIView):
     permission_classes = [IsPatient]
+    # The diary takes JSON's own types (whole numbers, true/false, a list); a form's strings are not those.
+    parser_classes = [SafeJSONParser]
 
     def _day(self, value: str) -> date:
         day = parse_day(value, "date")
@@ -111,31 +185,39 @@ class EntryDayView(APIView):
             raise Http404
         return day
 
-    @extend_schema(responses=EntrySerializer)
-    def get(self, request, day: str):
+    @extend_schema(parameters=[day_in_path("the day, `YYYY-MM-DD` (any other spelling is a 400)")],
+                   responses={200: EntrySerializer,
+                              **error_responses(400, 401, 403, 404, s403=NOT_A_PATIENT,
+                                                s404="no entry for that day")})
+    def get(self, request, date: str):
         """Your entry for one day."""
-        entry = diary.patient_entries(request.user).filter(date=self._day(day)).first()
+        entry = diary.patient_entries(request.user).filter(date=self._day(date)).first()
         if entry is None:
             raise Http404
         return Response(EntrySerializer(entry).data)
 
-    @extend_schema(request=EntrySerializer, responses={200: EntrySerializer, 201: EntrySerializer})
-    def put(self, request, day: str):
-        """Create or replace your entry for one day: 201 when created, 200 when replaced."""
-        the_day = self._day(day)
+    @extend_schema(parameters=[day_in_path(DAY_DESCRIPTION)], request=EntryRequestSerializer,
+                   responses={200: EntrySerializer, 201: EntrySerializer,
+                              **error_responses(400, 401, 403, 404, 415, s403=NOT_A_PATIENT)})
+    def put(self, request, date: str):
+        """Create or replace your entry for one day: 201 when created, 200 when replaced. Every field that
+        is wrong is named at once (unknown fields too), and nothing is stored then."""
+        the_day = self._day(date)
         if not isinstance(request.data, dict):
             raise ValidationError({"non_field_errors": [_("Send the entry as a JSON object.")]})
         values = dict(request.data)
         if values.pop("date", the_day.isoformat()) != the_day.isoformat():
             raise ValidationError({"date": [_("Does not match the date in the URL.")]})
-        recorded = diary.record_entry(request.user, the_day, values)
+        recorded = diary.record_entry(request.user, the_day, values)  # refuses unknown fields too
         code = status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK
         return Response(EntrySerializer(recorded.entry).data, status=code)
 
-    @extend_schema(responses={204: None})
-    def delete(self, request, day: str):
+    @extend_schema(parameters=[day_in_path(DAY_DESCRIPTION)],
+                   responses={204: None, **error_responses(400, 401, 403, 404, s403=NOT_A_PATIENT,
+                                                           s404="no entry for that day")})
+    def delete(self, request, date: str):
         """Delete your entry for a day that can still be changed."""
-        if not diary.delete_entry(request.user, self._day(day)):
+        if not diary.delete_entry(request.user, self._day(date)):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -173,7 +255,8 @@ def assessment_json(assessment: PatientAssessment) -> dict[str, object]:
 class AssessmentView(APIView):
     permission_classes = [IsPatient]
 
-    @extend_schema(parameters=[AS_OF], responses=AssessmentSerializer)
+    @extend_schema(parameters=[AS_OF], responses={200: AssessmentSerializer,
+                                                  **error_responses(400, 401, 403, s403=NOT_A_PATIENT)})
     def get(self, request):
         """Your assessment on a day: status, averages, streak, urgent signals, functional impact, reasons."""
         return assessment_response(request, request.user)
@@ -181,7 +264,7 @@ class AssessmentView(APIView):
 
 def assessment_response(request, patient) -> Response:
     """A patient's assessment on `as_of` (default: their today); never a future day."""
-    as_of = parse_day(request.query_params.get("as_of"), "as_of") or patient.local_today()
+    as_of = query_day(request, "as_of") or patient.local_today()
     if as_of > patient.local_today():
         raise ValidationError({"as_of": [_("Must not be in the future.")]})
     if as_of < EARLIEST_AS_OF:
@@ -191,10 +274,18 @@ def assessment_response(request, patient) -> Response:
     return Response(AssessmentSerializer(data).data)
 
 
+class AlertPatientSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="display_name")
+
+
+ALERT_STATE_CHOICES = ("open", "acknowledged", "resolved")
+
+
 class AlertSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    patient = serializers.SerializerMethodField()
-    kind = serializers.CharField()
+    patient = AlertPatientSerializer()
+    kind = serializers.ChoiceField(choices=AlertKind.values)
     state = serializers.SerializerMethodField()
     signal_days = serializers.ListField(child=serializers.DateField())
     last_signal_day = serializers.DateField()
@@ -204,9 +295,7 @@ class AlertSerializer(serializers.Serializer):
     note = serializers.CharField()
     resolved_at = serializers.DateTimeField(allow_null=True)
 
-    def get_patient(self, alert) -> dict:
-        return {"id": alert.patient_id, "name": alert.patient.display_name()}
-
+    @extend_schema_field(serializers.ChoiceField(choices=ALERT_STATE_CHOICES))
     def get_state(self, alert) -> str:
         if alert.resolved_at is not None:
             return "resolved"
@@ -229,27 +318,42 @@ class IsClinician(RolePermission):
 class AlertListView(APIView):
     permission_classes = [IsPatientOrClinician]
 
-    @extend_schema(parameters=[OpenApiParameter("status", str, enum=ALERT_STATES,
-                                                description="open (not yet resolved) or resolved; default all")],
-                   responses=AlertSerializer(many=True))
+    @extend_schema(parameters=[OpenApiParameter("status", str, enum=ALERT_STATES, allow_blank=False,
+                                                description="open (not yet resolved) or resolved; leave out "
+                                                            "for all")],
+                   responses={200: AlertSerializer(many=True),
+                              **error_responses(400, 401, 403, s403="signed in, but neither a patient nor a "
+                                                                    "clinician")})
     def get(self, request):
-        """Alerts you may see: a patient their own, a clinician those of their own patients; newest first."""
-        state = request.query_params.get("status") or None
-        if state is not None and state not in ALERT_STATES:
-            raise ValidationError({"status": [_("Use open or resolved.")]})
-        return Response(AlertSerializer(visible_alerts(request.user, state), many=True).data)
+        """Alerts you may see: a patient their own, a clinician those of their own patients; newest first.
+        A clinician's read is written to the access log, one row per patient whose alerts it returned."""
+        state = query_choice(request, "status", ALERT_STATES, str(_("Use open or resolved.")))
+        alerts = list(visible_alerts(request.user, state))
+        response = Response(AlertSerializer(alerts, many=True).data)
+        if request.user.is_clinician:
+            patients = {alert.patient_id: alert.patient for alert in alerts}
+            log_list_access(request.user, patients.values(), RecordAccessAction.VIEWED_ALERTS_API)
+        return response
 
 
-class AcknowledgeSerializer(serializers.Serializer):
-    """For the schema and the type; the note's length is checked by alerts.acknowledge_alert."""
+class AcknowledgeSerializer(StrictSerializer):
+    """An optional note; the alert's id is in the URL. Unknown fields are refused."""
 
-    note = StrictCharField(required=False, default="", allow_blank=True, trim_whitespace=False)
+    note = StrictCharField(required=False, default="", allow_blank=True, trim_whitespace=False,
+                           max_length=NOTES_MAX_LENGTH, error_messages={"max_length": text_too_long_message()})
 
 
 class AlertAcknowledgeView(APIView):
     permission_classes = [permissions.IsAuthenticated]  # anyone not on the care team gets a 404
+    # No multipart: nothing here is a file, and a multipart body whose parts cannot be read counts as an
+    # empty form, which for a body whose only field is optional would acknowledge without what was sent.
+    parser_classes = [SafeJSONParser, FormParser]
 
-    @extend_schema(request=AcknowledgeSerializer, responses=AlertSerializer)
+    @extend_schema(parameters=[id_in_path("alert_id", "the alert")], request=AcknowledgeSerializer,
+                   responses={200: AlertSerializer, **error_responses(
+                       400, 401, 403, 404, 415, forms=True, s403="a session write without its CSRF token",
+                       s404="no such alert about one of your patients (anyone not on the care team, patients and "
+                            "admins included, gets this)")})
     def post(self, request, alert_id: int):
         """Acknowledge an alert about one of your patients, optionally with a note (who and when are kept)."""
         body = AcknowledgeSerializer(data=request.data)
@@ -276,7 +380,8 @@ class PatientSerializer(serializers.Serializer):
 class PatientListView(APIView):
     permission_classes = [IsClinician]
 
-    @extend_schema(responses=PatientSerializer(many=True))
+    @extend_schema(responses={200: PatientSerializer(many=True),
+                              **error_responses(401, 403, s403="signed in, but not as a clinician")})
     def get(self, request):
         """Your own patients with their current assessment, most urgent first."""
         rows = triage.triage_rows(request.user)
@@ -291,6 +396,11 @@ class PatientListView(APIView):
         log_list_access(request.user, [row.patient for row in rows],
                                  RecordAccessAction.VIEWED_PATIENT_LIST_API)
         return response
+
+
+PATIENT_ID = id_in_path("patient_id", "one of your own patients")
+NOT_YOUR_PATIENT = ("no such patient among your own (anyone not on the care team, patients and admins "
+                    "included, gets this)")
 
 
 class OwnPatientView(APIView):
@@ -311,7 +421,9 @@ class OwnPatientView(APIView):
 class PatientEntriesView(OwnPatientView):
     audit_action = RecordAccessAction.VIEWED_ENTRIES_API
 
-    @extend_schema(parameters=ENTRY_RANGE, responses=EntrySerializer(many=True))
+    @extend_schema(parameters=[PATIENT_ID, *ENTRY_RANGE],
+                   responses={200: EntrySerializer(many=True),
+                              **error_responses(400, 401, 404, s404=NOT_YOUR_PATIENT)})
     def get(self, request, patient_id: int):
         """One of your patients' entries, newest first."""
         patient = self.patient(request, patient_id)
@@ -321,7 +433,8 @@ class PatientEntriesView(OwnPatientView):
 class PatientAssessmentView(OwnPatientView):
     audit_action = RecordAccessAction.VIEWED_ASSESSMENT_API
 
-    @extend_schema(parameters=[AS_OF], responses=AssessmentSerializer)
+    @extend_schema(parameters=[PATIENT_ID, AS_OF],
+                   responses={200: AssessmentSerializer, **error_responses(400, 401, 404, s404=NOT_YOUR_PATIENT)})
     def get(self, request, patient_id: int):
         """One of your patients' assessment on a day (default their today)."""
         patient = self.patient(request, patient_id)

@@ -4,7 +4,7 @@ from symptoms import api
 
 urlpatterns = [
     path("entries/", api.EntryListView.as_view(), name="api-entries"),
-    path("entries/<str:day>/", api.EntryDayView.as_view(), name="api-entry-day"),
+    path("entries/<str:date>/", api.EntryDayView.as_view(), name="api-entry-day"),
     path("assessment/", api.AssessmentView.as_view(), name="api-assessment"),
     path("patients/", api.PatientListView.as_view(), name="api-patients"),
     path("patients/<int:patient_id>/entries/", api.PatientEntriesView.as_view(), name="api-patient-entries"),

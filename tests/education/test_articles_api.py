@@ -42,3 +42,9 @@ def test_bad_filters_get_a_400_naming_the_field(clinic, query, field):
 
 def test_anonymous_gets_401(api_client):
     assert api_client.get("/api/v1/articles/").status_code == 401
+
+
+@pytest.mark.parametrize("query,field", [("lang=", "lang"), ("signal=", "signal"), ("lang=en&signal=", "signal")])
+def test_an_empty_filter_is_400_naming_it_as_the_schema_says(clinic, query, field):
+    response = api_as(clinic.patient).get(f"/api/v1/articles/?{query}")
+    assert response.status_code == 400 and field in response.json()

@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from symptoms import evaluation
-from symptoms.models import Alert
+from symptoms.models import Alert, RecordAccess, RecordAccessAction
 from tests.conftest import api_as
-from tests.factories import EntryFactory
+from tests.factories import CareTeamMemberFactory, EntryFactory, PatientFactory
 
 
 def ack_url(alert) -> str:
@@ -80,3 +82,34 @@ def test_a_refer_alert_stays_open_once_acknowledged(clinic):
     refer = Alert.objects.get(patient=clinic.patient, kind="refer")
     body = api_as(clinic.clinician).post(ack_url(refer), {}, format="json").json()
     assert body["state"] == "acknowledged" and body["resolved_at"] is None
+
+
+def test_a_clinicians_alert_list_is_logged_one_row_per_patient_in_one_statement(clinic, fall_alert):
+    second = PatientFactory()
+    CareTeamMemberFactory(patient=second, clinician=clinic.clinician)
+    today = second.local_today()
+    for days_ago in range(20):  # a fall and a referral: two alerts, still one row for the patient
+        EntryFactory(patient=second, date=today - timedelta(days=days_ago), numbness=7, fell=days_ago == 1)
+    evaluation.evaluate_patient(second)
+    assert Alert.objects.filter(patient=second).count() == 2
+    with CaptureQueriesContext(connection) as queries:
+        body = api_as(clinic.clinician).get("/api/v1/alerts/").json()
+    assert len(body) == 3
+    writes = [query["sql"] for query in queries.captured_queries if query["sql"].startswith("INSERT")]
+    assert len(writes) == 1 and "symptoms_recordaccess" in writes[0]
+    logged = RecordAccess.objects.values_list("actor", "patient", "action")
+    assert sorted(logged) == sorted([(clinic.clinician.pk, patient.pk, RecordAccessAction.VIEWED_ALERTS_API)
+                                     for patient in (clinic.patient, second)])
+
+
+def test_an_alert_list_with_nothing_in_it_or_a_patients_own_is_not_logged(clinic, fall_alert):
+    assert api_as(clinic.clinician).get("/api/v1/alerts/", {"status": "resolved"}).json() == []
+    assert api_as(clinic.other_clinician).get("/api/v1/alerts/").json() == []
+    assert len(api_as(clinic.patient).get("/api/v1/alerts/").json()) == 1
+    assert not RecordAccess.objects.exists()
+
+
+@pytest.mark.parametrize("query", ["status=", "status=OPEN", "status=open&status="])
+def test_an_empty_or_unknown_status_is_400_naming_it(clinic, query):
+    response = api_as(clinic.clinician).get(f"/api/v1/alerts/?{query}")
+    assert response.status_code == 400 and response.json() == {"status": ["Use open or resolved."]}

@@ -110,3 +110,10 @@ def test_an_as_of_before_2000_is_a_400_naming_the_field_not_a_crash(clinic, as_o
                         (api_as(clinic.clinician), f"/api/v1/patients/{clinic.patient.pk}/assessment/")):
         response = client.get(url, {"as_of": as_of})
         assert response.status_code == 400 and "as_of" in response.json(), url
+
+
+def test_an_empty_as_of_is_400_naming_it_and_leaving_it_out_means_today(clinic):
+    client = api_as(clinic.patient)
+    response = client.get("/api/v1/assessment/?as_of=")
+    assert response.status_code == 400 and response.json() == {"as_of": ["Use a date in the form YYYY-MM-DD."]}
+    assert client.get("/api/v1/assessment/").json()["as_of"] == clinic.patient.local_today().isoformat()

@@ -293,7 +293,10 @@ def test_the_alert_list_shows_only_alerts_the_caller_may_see(record, who, sees, 
     assert response.status_code == 200
     expected = [] if status == "resolved" else [getattr(record, sees).pk]
     assert [alert["id"] for alert in response.json()] == expected
-    assert not RecordAccess.objects.exists()
+    # a clinician's read is logged, one row per patient whose alerts were handed over; a patient's own is not
+    logged = [(getattr(record.clinic, who).pk, getattr(record, sees).patient_id, RecordAccessAction.VIEWED_ALERTS_API)]
+    assert list(RecordAccess.objects.values_list("actor", "patient", "action")) == (
+        logged if who.endswith("clinician") and expected else [])
 
 
 # --- The audit log in the admin: read-only ------------------------------------------------------------------

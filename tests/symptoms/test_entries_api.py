@@ -170,7 +170,7 @@ def test_schema_and_docs_are_served_without_a_cdn(client, db):
     schema = client.get("/api/v1/schema/")
     assert schema.status_code == 200
     text = schema.content.decode()
-    assert "/api/v1/entries/{day}/" in text and "/api/v1/auth/token/" in text
+    assert "/api/v1/entries/{date}/" in text and "/api/v1/auth/token/" in text
     docs = client.get("/api/v1/docs/")
     assert docs.status_code == 200
     assert "cdn" not in docs.content.decode().lower()
@@ -224,3 +224,11 @@ def test_repeated_wrong_passwords_are_throttled_whatever_the_username(api_client
                                 format="json").status_code for attempt in range(11)]
     cache.clear()
     assert statuses[:10] == [400] * 10 and statuses[10] == 429
+
+
+@pytest.mark.parametrize("query,field", [("from=", "from"), ("to=", "to"), ("from=&to=2026-01-01", "from")])
+def test_an_empty_date_filter_is_400_naming_it_as_the_schema_says(clinic, query, field):
+    response = api_as(clinic.patient).get(f"/api/v1/entries/?{query}")
+    assert response.status_code == 400 and response.json() == {field: ["Use a date in the form YYYY-MM-DD."]}
+    patients = api_as(clinic.clinician).get(f"/api/v1/patients/{clinic.patient.pk}/entries/?{query}")
+    assert patients.status_code == 400 and field in patients.json()
