@@ -29,18 +29,19 @@ def main() -> None:
     rounds = parser.parse_args().rounds
     database = Path(tempfile.mkdtemp()) / "bench.sqlite3"
     os.environ.update({"DJANGO_SETTINGS_MODULE": "cipn_tracker.settings", "DJANGO_SECRET_KEY": "bench-only",
-                       "DATABASE_URL": f"sqlite:///{database}", "CACHE_URL": "locmem://", "CIPN_MANAGEMENT_COMMAND": "1"})
+                       "DATABASE_URL": f"sqlite:///{database}", "CACHE_URL": "locmem://",
+                       "CIPN_MANAGEMENT_COMMAND": "1"})
     import django  # noqa: PLC0415 (after the environment is set)
 
     django.setup()
+    import logging  # noqa: PLC0415
+
     from django.core.management import call_command  # noqa: PLC0415
     from django.test import Client  # noqa: PLC0415
     from django.test.utils import setup_test_environment  # noqa: PLC0415
     from rest_framework.test import APIClient  # noqa: PLC0415
 
     from accounts.models import User  # noqa: PLC0415
-
-    import logging  # noqa: PLC0415
 
     for noisy in ("django.request", "axes"):  # a line per refused attempt is not a figure
         logging.getLogger(noisy).setLevel(logging.ERROR)

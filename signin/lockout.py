@@ -26,7 +26,8 @@ def attempted_username(request: HttpRequest, credentials: dict | None) -> str:
     reaches an account counts against that one account."""
     typed = str((credentials or {}).get("username") or request.POST.get("username", "")).strip()
     stored = User.objects.filter(username__iexact=typed).values_list("username", flat=True).first()
-    return (stored or typed).lower()
+    # Lower-casing can lengthen a name ("İ" is two letters lower-case); axes keeps 255 characters.
+    return (stored or typed).lower()[:255]
 
 
 def client_address(request: HttpRequest) -> str:

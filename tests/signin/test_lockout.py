@@ -244,3 +244,7 @@ def test_every_spelling_the_database_matches_counts_against_the_one_account(clin
     answers = [token_sign_in(client, name, f"guess-{n}").status_code
                for n, name in enumerate(["admin", "adm\u0131n", "ADMIN", "adm\u0131n", "admin"])]
     assert answers[-1] == 429
+
+
+def test_a_username_that_grows_when_lower_cased_is_an_ordinary_wrong_sign_in(db):
+    assert sign_in_page(Client(), "\u0130" * 150, "guess").status_code == 200
