@@ -89,6 +89,12 @@ def new_recovery_codes(user: User) -> list[str]:
     return codes
 
 
+def _confirmed_devices(user: User) -> list[Device]:
+    """The authenticator first, then the recovery codes: the order a code is tried in."""
+    return [*TOTPDevice.objects.filter(user=user, confirmed=True),
+            *StaticDevice.objects.filter(user=user, confirmed=True)]
+
+
 def device_for_code(user: User, code: str) -> Device | None:
     """The device (authenticator, or a recovery code, used up now) that `code` belongs to, if any.
 
@@ -97,8 +103,7 @@ def device_for_code(user: User, code: str) -> Device | None:
     code = normalise_code(code)
     if not code:
         return None
-    for device in [*TOTPDevice.objects.filter(user=user, confirmed=True),
-                   *StaticDevice.objects.filter(user=user, confirmed=True)]:
+    for device in _confirmed_devices(user):
         verified = django_otp.verify_token(user, device.persistent_id, code)
         if verified is not None:
             return verified
@@ -109,8 +114,7 @@ def seconds_to_wait(user: User) -> int:
     """After wrong codes, how long until the next one is even tried (each failure doubles the wait)."""
     now = timezone.now()
     waits = [0.0]
-    for device in [*TOTPDevice.objects.filter(user=user, confirmed=True),
-                   *StaticDevice.objects.filter(user=user, confirmed=True)]:
+    for device in _confirmed_devices(user):
         allowed, details = device.verify_is_allowed()
         if not allowed and details and "locked_until" in details:
             waits.append((details["locked_until"] - now).total_seconds())

@@ -2,6 +2,7 @@
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -11,7 +12,9 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from notifications import services
-from tests.factories import AdminFactory, CareTeamMemberFactory, ClinicianFactory, PatientFactory
+from symptoms import evaluation
+from symptoms.models import Alert
+from tests.factories import AdminFactory, CareTeamMemberFactory, ClinicianFactory, EntryFactory, PatientFactory
 
 # CI sets this: a test that needs PostgreSQL, Redis or Chromium then fails instead of skipping.
 REQUIRE_SERVICES = os.environ.get("CIPN_REQUIRE_SERVICES") == "1"
@@ -107,3 +110,13 @@ def api_as(user) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+@pytest.fixture
+def fall_alert(clinic) -> Alert:
+    """clinic.patient's open fall alert: a week of low scores with a fall yesterday."""
+    today = clinic.patient.local_today()
+    for days_ago in range(7):
+        EntryFactory(patient=clinic.patient, date=today - timedelta(days=days_ago), numbness=2, fell=days_ago == 1)
+    evaluation.evaluate_patient(clinic.patient)
+    return Alert.objects.get(patient=clinic.patient)

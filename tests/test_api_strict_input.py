@@ -4,13 +4,11 @@
 from datetime import timedelta
 from urllib.parse import urlencode
 
-import pytest
 from axes.models import AccessAttempt
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from symptoms import evaluation
-from symptoms.models import Alert, RecordAccess, SymptomEntry
+from symptoms.models import RecordAccess, SymptomEntry
 from tests.conftest import api_as
 from tests.factories import TEST_PASSWORD, EntryFactory
 
@@ -18,13 +16,6 @@ UNKNOWN = {"colour": ["Unknown field."]}
 ENTRY = {"numbness": 6, "pain": 4, "locations": ["hands"]}
 
 
-@pytest.fixture
-def open_alert(clinic) -> Alert:
-    today = clinic.patient.local_today()
-    for days_ago in range(7):
-        EntryFactory(patient=clinic.patient, date=today - timedelta(days=days_ago), numbness=2, fell=days_ago == 1)
-    evaluation.evaluate_patient(clinic.patient)
-    return Alert.objects.get(patient=clinic.patient)
 
 
 def test_an_entry_with_an_unknown_field_is_refused_and_the_day_is_unchanged(clinic):
@@ -52,13 +43,13 @@ def test_an_entry_may_name_its_own_day_and_no_other(clinic):
     assert client.put(url, {**ENTRY, "date": day.isoformat()}, format="json").status_code == 201
 
 
-def test_an_acknowledgement_is_json_or_a_plain_form(clinic, open_alert):
+def test_an_acknowledgement_is_json_or_a_plain_form(clinic, fall_alert):
     # A multipart body that cannot be read would count as an empty form: acknowledged without its note.
-    response = api_as(clinic.clinician).post(f"/api/v1/alerts/{open_alert.pk}/acknowledge/", {"note": "Phoned."},
+    response = api_as(clinic.clinician).post(f"/api/v1/alerts/{fall_alert.pk}/acknowledge/", {"note": "Phoned."},
                                              format="multipart")
     assert response.status_code == 415
-    open_alert.refresh_from_db()
-    assert open_alert.acknowledged_at is None
+    fall_alert.refresh_from_db()
+    assert fall_alert.acknowledged_at is None
 
 
 def test_an_entry_is_json_only(clinic):
@@ -68,26 +59,26 @@ def test_an_entry_is_json_only(clinic):
     assert not SymptomEntry.objects.exists()
 
 
-def test_an_acknowledgement_with_an_unknown_field_is_refused_and_the_alert_is_unchanged(clinic, open_alert):
+def test_an_acknowledgement_with_an_unknown_field_is_refused_and_the_alert_is_unchanged(clinic, fall_alert):
     client = api_as(clinic.clinician)
-    response = client.post(f"/api/v1/alerts/{open_alert.pk}/acknowledge/", {"note": "Phoned.", "colour": "red"},
+    response = client.post(f"/api/v1/alerts/{fall_alert.pk}/acknowledge/", {"note": "Phoned.", "colour": "red"},
                            format="json")
     assert response.status_code == 400 and response.json() == UNKNOWN
     # every wrong field is named at once
-    response = client.post(f"/api/v1/alerts/{open_alert.pk}/acknowledge/", {"note": 5, "colour": "red"},
+    response = client.post(f"/api/v1/alerts/{fall_alert.pk}/acknowledge/", {"note": 5, "colour": "red"},
                            format="json")
     assert set(response.json()) == {"note", "colour"}
-    open_alert.refresh_from_db()
-    assert (open_alert.acknowledged_at, open_alert.note) == (None, "")
+    fall_alert.refresh_from_db()
+    assert (fall_alert.acknowledged_at, fall_alert.note) == (None, "")
     assert not RecordAccess.objects.filter(action="acknowledged_alert").exists()
 
 
-def test_a_browser_form_may_carry_its_csrf_token_in_the_body(clinic, open_alert):
+def test_a_browser_form_may_carry_its_csrf_token_in_the_body(clinic, fall_alert):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(clinic.clinician)
     token = "x" * 32  # the secret a page would have set in the cookie
     client.cookies["csrftoken"] = token
-    url = f"/api/v1/alerts/{open_alert.pk}/acknowledge/"
+    url = f"/api/v1/alerts/{fall_alert.pk}/acknowledge/"
     form = "application/x-www-form-urlencoded"
     refused = client.post(url, urlencode({"note": "Phoned."}), content_type=form)
     assert refused.status_code == 403, "the CSRF check is on"

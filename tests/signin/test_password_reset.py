@@ -138,3 +138,18 @@ def test_the_email_speaks_the_patients_language(patient):
     deliver_all()
     (message,) = mail.outbox
     assert "密碼" in message.subject and "密碼" in message.body
+
+
+@pytest.mark.real_broker
+def test_with_the_broker_down_the_page_answers_the_same_and_the_sweep_sends_it_later(
+        patient, monkeypatch, django_capture_on_commit_callbacks):
+    def unreachable(*args, **kwargs):
+        raise ConnectionRefusedError("no broker")
+
+    monkeypatch.setattr("notifications.services.current_app.send_task", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask_for_reset(Client(), patient.email)
+    assert (response.status_code, response.url) == (302, "/password-reset/sent/")
+    assert Notification.objects.get(kind=Kind.PASSWORD_RESET).state == State.PENDING
+    deliver_all()  # what the sweep hands a worker once the broker is back
+    assert reset_link().startswith("/password-reset/")
