@@ -10,7 +10,7 @@ whether acknowledging closes it in the two sets below.
 """
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,10 +35,15 @@ SIGNAL_MEMORY_DAYS = 8
 ALERT_STATES = ("open", "resolved")
 
 
-def sync_alerts(assessments: Mapping[int, rules.Assessment], now: datetime) -> None:
-    """Open, extend or resolve each patient's alerts from their new assessment (in the caller's transaction)."""
-    _resolve_refer_alerts([pk for pk, a in assessments.items()
-                           if a.days_at_or_below >= REFER_RESOLVES_AFTER_DAYS], now)
+def sync_alerts(assessments: Mapping[int, rules.Assessment], now: datetime,
+                open_referrals: Collection[int] | None = None) -> None:
+    """Open, extend or resolve each patient's alerts from their new assessment (in the caller's transaction).
+
+    `open_referrals`, when the caller knows them: the patients with an open referral alert; the others
+    have none to resolve. Nothing is read or written for a patient without a signal or one to resolve.
+    """
+    _resolve_refer_alerts([pk for pk, a in assessments.items() if a.days_at_or_below >= REFER_RESOLVES_AFTER_DAYS
+                           and (open_referrals is None or pk in open_referrals)], now)
     with_signals = {pk: a for pk, a in assessments.items() if a.signals}
     if not with_signals:
         return

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from symptoms import evaluation
@@ -39,15 +40,24 @@ def record_entry(patient: User, day: date, values: Mapping[str, object], *,
 
     Saving the same day again replaces that day's entry; nothing is duplicated.
     Raises ValidationError naming the field; the stored entry is then unchanged.
+    One transaction: the patient's row locked (with what the evaluation needs), the
+    entry written with one INSERT … ON CONFLICT, the patient re-assessed.
     """
     if not patient.is_patient:
         raise ValueError("only patients keep a symptom diary")
+    now = now or timezone.now()
     check_day_is_editable(patient, day, now)
     columns = clean_entry(values)
+    entry = SymptomEntry(patient=patient, date=day, **columns)
     with transaction.atomic():
-        lock_patient(patient)
-        entry, created = SymptomEntry.objects.update_or_create(patient=patient, date=day, defaults=columns)
-        evaluation.evaluate_patient(patient, now=now)
+        locked = evaluation.lock_patients([patient.pk], day=day)
+        created = not locked[patient.pk].has_entry
+        SymptomEntry.objects.bulk_create([entry], update_conflicts=True, unique_fields=["patient", "date"],
+                                         update_fields=[*columns, "updated_at"])
+        evaluation.evaluate_locked(locked, now, changed_from=day)
+    if not created:
+        # The row kept its first `created_at`; read it from the database if anyone asks.
+        del entry.created_at
     return RecordedEntry(entry=entry, created=created)
 
 
@@ -56,18 +66,15 @@ def delete_entry(patient: User, day: date, *, now: datetime | None = None) -> bo
 
     Returns False when there was no entry for that day.
     """
+    now = now or timezone.now()
     check_day_is_editable(patient, day, now)
     with transaction.atomic():
-        lock_patient(patient)
-        deleted, _rows = SymptomEntry.objects.filter(patient=patient, date=day).delete()
-        if deleted:
-            evaluation.evaluate_patient(patient, now=now)
-    return deleted > 0
-
-
-def lock_patient(patient: User) -> None:
-    """One change to a patient's diary at a time, so their status always matches their entries."""
-    User.objects.select_for_update().filter(pk=patient.pk).values_list("pk", flat=True).first()
+        locked = evaluation.lock_patients([patient.pk], day=day)
+        if not locked[patient.pk].has_entry:
+            return False
+        SymptomEntry.objects.filter(patient=patient, date=day).delete()
+        evaluation.evaluate_locked(locked, now, changed_from=day)
+    return True
 
 
 def entry_for_day(patient: User, day: date) -> SymptomEntry | None:

@@ -10,18 +10,22 @@ patient and kind" is the last word.
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from celery import current_app
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 
 from accounts.models import Role, User
 from symptoms import alerts, rules
 from symptoms.assessments import STATUS_FIELDS, PatientAssessment, day_entries, policy_for
-from symptoms.models import ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
+from symptoms.models import Alert, AlertKind, ClinicPolicy, PatientStatus, SymptomEntry
 
 logger = logging.getLogger(__name__)
 
@@ -35,22 +39,71 @@ EVALUATE_ALL_TASK = "symptoms.evaluate_all_patients"
 def assess_from_recent(
     recent: Mapping[int, list[rules.DayEntry]], since: date, as_of: Mapping[int, date],
     policies: Mapping[int, rules.Policy], whole_diaries: Callable[[list[int]], Mapping[int, list[rules.DayEntry]]],
+    earlier: Mapping[int, rules.EarlierStreak] | None = None, changed_from: date | None = None,
 ) -> dict[int, rules.Assessment]:
     """Assess each patient from their entries since `since`, exactly as from their whole diary.
 
-    Every figure looks back at most 13 days, except the streak. A streak that
-    starts a week or more after `since` was ended by a complete 7-day window, so
-    the older entries cannot change it; only the others are assessed again from
-    their whole diary, fetched by `whole_diaries`.
+    A streak reaching back past those weeks continues the one in the patient's stored
+    assessment (`earlier`) when it can (see `rules.assess_recent`); only the others are
+    assessed again from their whole diary, fetched by `whole_diaries`.
     """
-    assessments = {pk: rules.assess(recent.get(pk, []), as_of[pk], policies[pk]) for pk in as_of}
-    edge = since + timedelta(days=rules.WEEK_DAYS)
-    reaching_back = [pk for pk, a in assessments.items() if a.streak_start is not None and a.streak_start < edge]
+    earlier = earlier or {}
+    assessments: dict[int, rules.Assessment] = {}
+    reaching_back = []
+    for pk, day in as_of.items():
+        assessment = rules.assess_recent(recent.get(pk, []), since, day, policies[pk], earlier.get(pk), changed_from)
+        if assessment is None:
+            reaching_back.append(pk)
+        else:
+            assessments[pk] = assessment
     if reaching_back:
         whole = whole_diaries(reaching_back)
         for pk in reaching_back:
             assessments[pk] = rules.assess(whole.get(pk, []), as_of[pk], policies[pk])
     return assessments
+
+
+@dataclass(frozen=True)
+class LockedPatient:
+    """A patient's row, locked for this transaction, with what evaluating them needs from it."""
+
+    pk: int
+    time_zone: str
+    own_threshold: Decimal | None
+    stored: PatientAssessment | None
+    stored_at: datetime | None
+    open_referral: bool
+    # Whether the day asked for in `lock_patients` had an entry when the lock was taken.
+    has_entry: bool
+
+
+def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> dict[int, LockedPatient]:
+    """Lock these patients' rows (in id order, so concurrent batches cannot deadlock) for the caller's
+    transaction, then read their zone, own threshold, stored assessment, whether a referral alert is
+    open, and whether `day` has an entry. One change to a diary at a time: a save, a deletion and an
+    evaluation of the same patient run one after the other.
+
+    Two statements: on PostgreSQL a statement that waited for a lock still sees the other tables as
+    they were before it waited, so what the lock protects is read after it is held.
+    """
+    ids = list(User.objects.select_for_update().filter(pk__in=list(patient_ids)).order_by("pk")
+                .values_list("pk", flat=True))
+    status_columns = {f"stored_{name}": F(f"current_status__{name}") for name in (*STATUS_FIELDS, "updated_at")}
+    open_referral = Alert.objects.filter(patient=OuterRef("pk"), kind=AlertKind.REFER, resolved_at__isnull=True)
+    has_entry = SymptomEntry.objects.filter(patient=OuterRef("pk"), date=day) if day else SymptomEntry.objects.none()
+    rows = (User.objects.filter(pk__in=ids)
+            .values("pk", "time_zone", threshold=F("own_threshold__threshold"), **status_columns,
+                    open_referral=Exists(open_referral), has_entry=Exists(has_entry)))
+    patients = {}
+    row: dict[str, Any]
+    for row in rows:  # type: ignore[assignment]  # values() with computed names
+        stored = None
+        if row["stored_as_of"] is not None:
+            stored = PatientAssessment.from_stored({name: row[f"stored_{name}"] for name in STATUS_FIELDS})
+        patients[row["pk"]] = LockedPatient(
+            pk=row["pk"], time_zone=row["time_zone"], own_threshold=row["threshold"], stored=stored,
+            stored_at=row["stored_updated_at"], open_referral=row["open_referral"], has_entry=row["has_entry"])
+    return patients
 
 
 def evaluate_patient(patient: User, now: datetime | None = None) -> None:
@@ -64,7 +117,7 @@ def evaluate_patients(patient_ids: Iterable[int], now: datetime | None = None) -
     changed = 0
     for batch in _batches(sorted(set(patient_ids)), BATCH_SIZE):
         with transaction.atomic():
-            changed += _evaluate_batch(batch, now)
+            changed += evaluate_locked(lock_patients(batch), now)
     return changed
 
 
@@ -83,6 +136,42 @@ def evaluate_due_patients(now: datetime | None = None) -> int:
     return evaluate_patients(due, now=now)
 
 
+def evaluate_locked(patients: Mapping[int, LockedPatient], now: datetime, changed_from: date | None = None) -> int:
+    """Re-assess patients whose rows this transaction has locked (`lock_patients`), and store the result:
+    their statuses where they changed, and their alerts. `changed_from`: the earliest day whose entry this
+    transaction changed. Returns how many statuses changed."""
+    if not patients:
+        return 0
+    as_of = {pk: _local_today(now, patient.time_zone) for pk, patient in patients.items()}
+    since = min(as_of.values()) - timedelta(days=RECENT_DAYS - 1)
+    if changed_from is not None:
+        since = min(since, changed_from)  # the changed day is read, whatever the backfill window
+    recent = day_entries(patients, since)
+    clinic = ClinicPolicy.current()
+    policies = {pk: policy_for(clinic, patient.own_threshold) for pk, patient in patients.items()}
+    earlier = {pk: streak for pk, patient in patients.items()
+               if (streak := _stored_streak(patient, clinic, policies[pk])) is not None}
+    assessments = assess_from_recent(recent, since, as_of, policies, day_entries, earlier, changed_from)
+    changed = _store_statuses(assessments, _last_entry_days(recent, list(patients)), patients)
+    alerts.sync_alerts(assessments, now, open_referrals={pk for pk, p in patients.items() if p.open_referral})
+    return changed
+
+
+def _stored_streak(patient: LockedPatient, clinic: ClinicPolicy, policy: rules.Policy) -> rules.EarlierStreak | None:
+    """The stored streak, when it was measured with the policy that applies now.
+
+    Diaries change only through `diary`, which re-assesses in the same transaction, so
+    the stored assessment saw every entry but the ones changed now. A clinic policy
+    saved since it was stored, or another threshold, and it is not used.
+    """
+    stored = patient.stored
+    if stored is None or stored.streak_start is None or patient.stored_at is None:
+        return None
+    if patient.stored_at <= clinic.updated_at or Fraction(stored.threshold) != policy.threshold:
+        return None
+    return rules.EarlierStreak(stored.as_of, stored.streak_start)
+
+
 def _last_entry_days(recent: Mapping[int, list[rules.DayEntry]], patient_ids: list[int]) -> dict[int, date | None]:
     last = {pk: max(entry.date for entry in entries) for pk, entries in recent.items() if entries}
     quiet = [pk for pk in patient_ids if pk not in last]
@@ -97,22 +186,6 @@ def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start:start + size]
 
 
-def _evaluate_batch(patient_ids: list[int], now: datetime) -> int:
-    # Lock the patients (in id order, so concurrent batches cannot deadlock).
-    zones = dict(User.objects.select_for_update().filter(pk__in=patient_ids).order_by("pk")
-                 .values_list("pk", "time_zone"))
-    as_of = {pk: _local_today(now, zone) for pk, zone in zones.items()}
-    since = min(as_of.values()) - timedelta(days=RECENT_DAYS - 1)
-    recent = day_entries(zones, since)
-    clinic = ClinicPolicy.current()
-    own = dict(PatientThreshold.objects.filter(patient_id__in=zones).values_list("patient_id", "threshold"))
-    policies = {pk: policy_for(clinic, own.get(pk)) for pk in zones}
-    assessments = assess_from_recent(recent, since, as_of, policies, day_entries)
-    changed = _store_statuses(assessments, _last_entry_days(recent, list(zones)))
-    alerts.sync_alerts(assessments, now)
-    return changed
-
-
 _ZONES: dict[str, ZoneInfo] = {}
 
 
@@ -121,18 +194,18 @@ def _local_today(now: datetime, zone_name: str) -> date:
     return now.astimezone(zone).date()
 
 
-def _store_statuses(assessments: dict[int, rules.Assessment], last_days: dict[int, date | None]) -> int:
+def _store_statuses(assessments: dict[int, rules.Assessment], last_days: dict[int, date | None],
+                    patients: Mapping[int, LockedPatient]) -> int:
     """Write only the statuses that changed, in one statement."""
-    stored = {row["patient_id"]: PatientAssessment.from_stored(row) for row in
-              PatientStatus.objects.filter(patient_id__in=assessments).values("patient_id", *STATUS_FIELDS)}
     rows = []
     for pk, assessment in assessments.items():
         current = PatientAssessment.from_rules(assessment, last_days[pk])
-        if stored.get(pk) != current:
+        if patients[pk].stored != current:
             rows.append(PatientStatus(patient_id=pk, **current.stored_values()))
-    PatientStatus.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["patient"], update_fields=[*STATUS_FIELDS, "updated_at"]
-    )
+    if rows:
+        PatientStatus.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["patient"], update_fields=[*STATUS_FIELDS, "updated_at"]
+        )
     return len(rows)
 
 

@@ -143,8 +143,8 @@ class ClinicPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "ClinicPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
+        # One statement once the row exists (every save reads it); created on first use.
+        return cls.objects.filter(pk=1).first() or cls.objects.get_or_create(pk=1)[0]
 
 
 class PatientThreshold(models.Model):

@@ -17,7 +17,7 @@ from accounts.models import Role, User
 from symptoms import evaluation, rules
 from symptoms.access_log import log_record_access
 from symptoms.assessments import PatientAssessment, current_assessment, own_threshold, patient_trend, policy_for
-from symptoms.diary import lock_patient, patient_entries
+from symptoms.diary import patient_entries
 from symptoms.models import (
     Alert,
     AlertKind,
@@ -90,7 +90,7 @@ def set_patient_threshold(by: User, patient: User, threshold: Decimal | str | No
     if not (by.is_clinician or by.role == Role.ADMIN):
         raise PermissionDenied
     with transaction.atomic():
-        lock_patient(patient)
+        evaluation.lock_patients([patient.pk])
         if threshold in (None, ""):
             PatientThreshold.objects.filter(patient=patient).delete()
         else:

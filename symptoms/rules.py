@@ -239,12 +239,51 @@ def _urgent_signals(diary: _Diary, week: list[DayEntry], as_of: date, average: F
 def assess(entries: Iterable[DayEntry], as_of: date, policy: Policy | None = None) -> Assessment:
     """The patient's status on `as_of`, its reasons, urgent signals and functional impact."""
     policy = policy or Policy()
+    return _assess(_Diary(entries, as_of), as_of, policy)
+
+
+@dataclass(frozen=True)
+class EarlierStreak:
+    """From an earlier assessment of the same diary: the run of days above threshold that ended on
+    `as_of` began on `start`."""
+
+    as_of: date
+    start: date
+
+
+def assess_recent(entries: Iterable[DayEntry], complete_from: date, as_of: date, policy: Policy,
+                  earlier: EarlierStreak | None = None, changed_from: date | None = None) -> Assessment | None:
+    """The assessment on `as_of` from the entries since `complete_from` alone; None when older entries
+    could change it, and the caller must assess the whole diary.
+
+    Every figure looks back at most 13 days except the streak. A streak that starts
+    after the first day whose 7-day window lies wholly inside the entries given was
+    ended by a complete window, so older entries cannot change it. A longer one
+    continues an earlier streak when that streak covered the day before that first
+    day, and no entry on or before that day has changed since (`changed_from`: the
+    earliest day whose entry may differ from what the earlier assessment saw).
+    """
     diary = _Diary(entries, as_of)
+    assessment = _assess(diary, as_of, policy)
+    first_complete = complete_from + timedelta(days=WEEK_DAYS - 1)
+    if assessment.streak_start is None or assessment.streak_start > first_complete:
+        return assessment
+    before = first_complete - timedelta(days=1)
+    if earlier is None or not earlier.start <= before <= earlier.as_of:
+        return None
+    if changed_from is not None and changed_from <= before:
+        return None
+    return _assess(diary, as_of, policy, streak=(as_of - earlier.start).days + 1)
+
+
+def _assess(diary: _Diary, as_of: date, policy: Policy, streak: int | None = None) -> Assessment:
+    """`assess` on a diary; `streak`, when the caller knows it, instead of walking back day by day."""
     week = diary.week(as_of)
     total, count = diary.window_total(as_of)
     average = _average(total, count, policy.min_days_per_week)
     previous = _average(*diary.window_total(as_of - timedelta(days=WEEK_DAYS)), policy.min_days_per_week)
-    streak = _run_length(diary, as_of, policy, above=True)
+    if streak is None:
+        streak = _run_length(diary, as_of, policy, above=True)
     streak_start = as_of - timedelta(days=streak - 1) if streak else None
     affected_days = sum(entry.affects_daily_life for entry in week)
     status = _status(streak, affected_days, average, policy)
