@@ -65,7 +65,9 @@ def deliver_one(notification_id: int, mail_connection: BaseEmailBackend | None =
 
 def _claim(notification_id: int) -> Notification | None:
     with transaction.atomic():
-        notification = (Notification.objects.select_for_update(skip_locked=True)
+        # Only the outbox row is locked (`of`): the recipient's row, read with it, may be held by their own
+        # save or by another worker claiming their next email, and neither is a reason to skip this one.
+        notification = (Notification.objects.select_for_update(skip_locked=True, of=("self",))
                         .filter(pk=notification_id, state=State.PENDING).select_related("recipient").first())
         if notification is None:
             return None
