@@ -122,18 +122,26 @@ def evaluate_patients(patient_ids: Iterable[int], now: datetime | None = None) -
 
 
 def evaluate_all_patients(now: datetime | None = None) -> int:
-    """The daily re-evaluation: every active patient, so those who stop logging move on too."""
-    ids = User.objects.filter(role=Role.PATIENT, is_active=True).values_list("pk", flat=True)
-    return evaluate_patients(list(ids), now=now)
+    """The daily re-evaluation in one process: every active patient, so those who stop logging move on too.
+    (The nightly task hands the same ids to workers in chunks.)"""
+    return evaluate_patients(active_patient_ids(), now=now)
 
 
 def evaluate_due_patients(now: datetime | None = None) -> int:
-    """Patients whose local date has moved past their stored assessment (or who have none)."""
+    """Patients whose local date has moved past their stored assessment (or who have none), in one process."""
     now = now or timezone.now()
-    rows = User.objects.filter(role=Role.PATIENT, is_active=True).values_list(
+    return evaluate_patients(due_patient_ids(now), now=now)
+
+
+def active_patient_ids() -> list[int]:
+    return list(User.objects.filter(role=Role.PATIENT, is_active=True).order_by("pk").values_list("pk", flat=True))
+
+
+def due_patient_ids(now: datetime) -> list[int]:
+    """Active patients whose local date has moved past their stored assessment, or who have none."""
+    rows = User.objects.filter(role=Role.PATIENT, is_active=True).order_by("pk").values_list(
         "pk", "time_zone", "current_status__as_of")
-    due = [pk for pk, zone, as_of in rows if as_of is None or as_of < _local_today(now, zone)]
-    return evaluate_patients(due, now=now)
+    return [pk for pk, zone, as_of in rows if as_of is None or as_of < _local_today(now, zone)]
 
 
 def evaluate_locked(patients: Mapping[int, LockedPatient], now: datetime, changed_from: date | None = None) -> int:

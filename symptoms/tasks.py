@@ -1,5 +1,6 @@
-"""Periodic work on patients' statuses and the diary's notifications. Each task takes no arguments
-(it works out who is due itself), calls one domain function, and is safe to re-run."""
+"""Periodic work on patients' statuses and the diary's notifications. Each periodic task takes no
+arguments (it works out who is due itself) and is safe to re-run; a re-evaluation is handed out as
+chunk tasks of patient ids, which any number of workers share."""
 
 import logging
 
@@ -17,18 +18,34 @@ def evaluate_due_patients() -> int:
 
     A patient who stops logging thus moves to `insufficient_data` without logging
     anything. Running it again the same hour finds no one due and changes nothing.
+    Returns how many patients were handed to workers.
     """
-    changed = evaluation.evaluate_due_patients()
-    logger.info("daily re-evaluation: %d patient statuses changed", changed)
-    return changed
+    return _fan_out(evaluation.due_patient_ids(timezone.now()), "daily re-evaluation")
 
 
 @shared_task(name=evaluation.EVALUATE_ALL_TASK, acks_late=True)
 def evaluate_all_patients() -> int:
-    """Nightly, and after a policy change: re-assess everyone, whatever their day."""
-    changed = evaluation.evaluate_all_patients()
-    logger.info("full re-evaluation: %d patient statuses changed", changed)
+    """Nightly, and after a policy change: re-assess everyone, whatever their day (handed to workers)."""
+    return _fan_out(evaluation.active_patient_ids(), "full re-evaluation")
+
+
+@shared_task(name="symptoms.evaluate_patients", acks_late=True)
+def evaluate_patients(patient_ids: list[int]) -> int:
+    """One chunk of a re-evaluation, as of when a worker takes it (never an older "now", which could
+    put back a status a save has moved on). Safe to run twice: the second run changes nothing."""
+    changed = evaluation.evaluate_patients(patient_ids)
+    logger.info("re-evaluation chunk: %d of %d patient statuses changed", changed, len(patient_ids))
     return changed
+
+
+def _fan_out(patient_ids: list[int], what: str) -> int:
+    """Ids in chunks of one batch each, so every worker process can take a share."""
+    chunks = [patient_ids[start:start + evaluation.BATCH_SIZE]
+              for start in range(0, len(patient_ids), evaluation.BATCH_SIZE)]
+    for chunk in chunks:
+        evaluate_patients.apply_async((chunk,))
+    logger.info("%s: %d patients in %d chunks handed to workers", what, len(patient_ids), len(chunks))
+    return len(patient_ids)
 
 
 @shared_task(name="symptoms.queue_weekly_summaries", acks_late=True)

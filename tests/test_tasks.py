@@ -34,8 +34,33 @@ def test_the_hourly_task_assesses_patients_whose_day_has_turned_and_then_no_one(
 
 
 def test_the_nightly_task_re_assesses_everyone_and_changes_nothing_the_second_time(clinic, eager):
+    assert run(tasks.evaluate_all_patients) == 2  # both patients handed to workers
+    first = dict(PatientStatus.objects.values_list("patient_id", "updated_at"))
+    assert set(first) == {clinic.patient.pk, clinic.other_patient.pk}
     assert run(tasks.evaluate_all_patients) == 2
-    assert run(tasks.evaluate_all_patients) == 0
+    assert dict(PatientStatus.objects.values_list("patient_id", "updated_at")) == first, "nothing rewritten"
+
+
+def test_the_nightly_task_hands_out_chunks_of_ids_that_any_worker_can_take(db, eager, monkeypatch):
+    patients = [PatientFactory() for _ in range(5)]
+    PatientFactory(is_active=False)  # no longer followed: not re-assessed
+    monkeypatch.setattr(tasks.evaluation, "BATCH_SIZE", 2)
+    chunks = []
+    chunk_task = tasks.evaluate_patients.apply_async
+    monkeypatch.setattr(tasks.evaluate_patients, "apply_async",
+                        lambda args, **options: chunks.append(args[0]) or chunk_task(args, **options))
+    assert run(tasks.evaluate_all_patients) == 5
+    assert chunks == [[patients[0].pk, patients[1].pk], [patients[2].pk, patients[3].pk], [patients[4].pk]]
+    assert all(isinstance(pk, int) for chunk in chunks for pk in chunk)  # plain ids: JSON, no objects
+    assert PatientStatus.objects.filter(patient__in=patients).count() == 5
+
+
+def test_a_chunk_run_twice_changes_nothing_the_second_time(clinic, eager):
+    EntryFactory(patient=clinic.patient, date=clinic.patient.local_today(), numbness=9, pain=0)
+    ids = [clinic.patient.pk, clinic.other_patient.pk]
+    assert run(tasks.evaluate_patients, ids) == 2
+    assert run(tasks.evaluate_patients, ids) == 0
+    assert PatientStatus.objects.get(patient=clinic.patient).urgent == ["severe_score"]
 
 
 def test_the_weekly_task_records_one_summary_per_person_on_monday_morning(clinic, eager, monkeypatch):

@@ -193,3 +193,29 @@ def test_with_the_broker_unreachable_saving_is_quick_and_the_notice_goes_out_lat
     finally:
         worker.stop()
     assert [m["To"] for m in sent_emails(mail_dir)] == ["nurse@example.org"]
+
+
+def test_the_nightly_re_evaluation_is_shared_out_in_chunks_to_worker_processes(queue, mail_dir, monkeypatch):
+    """Chunks of ids through the broker, taken by a worker with two processes: everyone is assessed."""
+    from symptoms import evaluation
+    from symptoms import tasks as symptom_tasks
+    from symptoms.models import PatientStatus
+
+    patients = [PatientFactory() for _ in range(40)]
+    for patient in patients[::4]:
+        EntryFactory(patient=patient, date=patient.local_today(), numbness=9, pain=0)
+    monkeypatch.setattr(evaluation, "BATCH_SIZE", 7)
+    publish = symptom_tasks.evaluate_patients.apply_async
+    monkeypatch.setattr(symptom_tasks.evaluate_patients, "apply_async",
+                        lambda args, **options: publish(args, queue=queue, **options))
+    worker = Worker(queue, mail_dir).start(concurrency=2)
+    try:
+        assert symptom_tasks.evaluate_all_patients() == 40
+        wait_for(lambda: PatientStatus.objects.count() == 40)
+    finally:
+        worker.stop()
+    severe = set(PatientStatus.objects.filter(urgent__contains=["severe_score"]).values_list("patient_id", flat=True))
+    assert severe == {patient.pk for patient in patients[::4]}
+    worker.log.flush()
+    log = Path(worker.log.name).read_text()
+    assert log.count("re-evaluation chunk:") == 6  # 40 ids in chunks of 7
