@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from notifications import tasks
 from notifications.models import Notification
-from symptoms import assessments, diary, notices
-from symptoms.models import SymptomEntry
+from symptoms import assessments, diary, evaluation, notices
+from symptoms import tasks as symptom_tasks
+from symptoms.models import PatientStatus, SymptomEntry
 from tests.conftest import skip_or_fail
 from tests.factories import CareTeamMemberFactory, ClinicianFactory, EntryFactory, PatientFactory
 
@@ -197,10 +198,6 @@ def test_with_the_broker_unreachable_saving_is_quick_and_the_notice_goes_out_lat
 
 def test_the_nightly_re_evaluation_is_shared_out_in_chunks_to_worker_processes(queue, mail_dir, monkeypatch):
     """Chunks of ids through the broker, taken by a worker with two processes: everyone is assessed."""
-    from symptoms import evaluation
-    from symptoms import tasks as symptom_tasks
-    from symptoms.models import PatientStatus
-
     patients = [PatientFactory() for _ in range(40)]
     for patient in patients[::4]:
         EntryFactory(patient=patient, date=patient.local_today(), numbness=9, pain=0)
