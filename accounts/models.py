@@ -85,7 +85,7 @@ class User(AbstractUser):
 
     def local_today(self, now: datetime | None = None) -> date:
         """The calendar date it is now where this person lives."""
-        return (now or timezone.now()).astimezone(self.zone).date()
+        return local_today(self.time_zone, now)
 
     def save(self, *args, **kwargs) -> None:
         # A superuser made with `createsuperuser` is a clinic admin. After that the
@@ -96,7 +96,17 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name(self.first_name, self.last_name, self.username)
+
+
+def local_today(time_zone: str, now: datetime | None = None) -> date:
+    """The calendar date it is now in a zone (for lists read as plain values, without User objects)."""
+    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(time_zone)).date()
+
+
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """A person's name as every page shows it: their full name, else their username."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 class CareTeamMember(models.Model):

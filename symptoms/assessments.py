@@ -10,7 +10,7 @@ people to read. Stores nothing: `evaluation` keeps the stored statuses current.
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, TypedDict
@@ -21,6 +21,8 @@ from accounts.models import User
 from symptoms import rules
 from symptoms.models import AlertKind, ClinicPolicy, PatientStatus, PatientThreshold, Status, SymptomEntry
 
+# A trend from a day reads this many days before it: enough for every figure but a long streak.
+TREND_LOOK_BACK_DAYS = 42
 # What the rules read of each entry, in rules.DayEntry's order.
 ENTRY_COLUMNS = ("date", "numbness", "pain", "dropped_objects", "balance_problems", "fine_motor_difficulty", "fell")
 
@@ -190,12 +192,27 @@ def unassessed(patient: User, policy: rules.Policy) -> PatientAssessment:
     return PatientAssessment.from_rules(rules.assess([], patient.local_today(), policy), None)
 
 
-def patient_trend(patient: User, first: date | None = None,
-                  policy: rules.Policy | None = None) -> list[rules.TrendDay]:
+def patient_trend(patient: User, first: date | None = None, policy: rules.Policy | None = None,
+                  status: PatientAssessment | None = None) -> list[rules.TrendDay]:
     """Each day from `first` (default: the first entry) to the patient's today, with its 7-day average
-    and streak."""
+    and streak.
+
+    Reads six weeks before `first`, not the whole diary: a streak reaching back further
+    continues the one in `status` (the stored assessment) when it was measured against
+    the same threshold, and otherwise the whole diary is read.
+    """
     today = patient.local_today()
-    entries = day_entries([patient.pk])[patient.pk]
+    policy = policy or patient_policy(patient)
     if first is None:
+        entries = day_entries([patient.pk])[patient.pk]
         first = min((entry.date for entry in entries), default=today)
-    return rules.trend(entries, min(first, today), today, policy or patient_policy(patient))
+        return rules.trend(entries, min(first, today), today, policy)
+    first = min(first, today)
+    since = first - timedelta(days=TREND_LOOK_BACK_DAYS)
+    earlier = None
+    if status is not None and status.streak_start is not None and Fraction(status.threshold) == policy.threshold:
+        earlier = rules.EarlierStreak(status.as_of, status.streak_start)
+    days = rules.trend_recent(day_entries([patient.pk], since)[patient.pk], since, first, today, policy, earlier)
+    if days is None:
+        days = rules.trend(day_entries([patient.pk])[patient.pk], first, today, policy)
+    return days

@@ -22,6 +22,19 @@ from symptoms.rules import TrendDay
 # Month names and toolbar in the reader's language; the locale file is in static/vendor/plotly.
 PLOTLY_LOCALES = {"zh-hant": "zh-TW"}
 DEFAULT_RANGE_DAYS = 84  # twelve weeks
+# The periods a page can load (`?period=`): days back from today, or everything; the first is the default.
+PERIODS = {"12w": DEFAULT_RANGE_DAYS, "1y": 365, "all": None}
+
+
+def chosen_period(value: str | None) -> str:
+    """The period asked for in the query, or the default one (an unknown value too)."""
+    return value if value in PERIODS else next(iter(PERIODS))
+
+
+def period_start(period: str, today: date) -> date | None:
+    """The first day a period loads; None for everything."""
+    days = PERIODS[period]
+    return None if days is None else today - timedelta(days=days - 1)
 SCORE_AXIS_TOP = 11  # room above 10 for the fall and daily-life markers
 FALL_ROW, DAILY_LIFE_ROW = 10.7, 10.3
 COLOURS = {

@@ -35,13 +35,13 @@ def clinician_home(request):
     filter_error = None
     if wanted is not None and wanted not in triage.FILTERS:
         filter_error, wanted = _("Unknown status filter “%(value)s”; showing all patients.") % {"value": wanted}, None
-    rows = triage.triage_rows(request.user)
-    counts = triage.status_counts(rows)
-    filters = [{"value": name, "label": FILTER_LABELS[name], "count": counts[name]} for name in triage.FILTERS]
-    shown = [row for row in rows if row.matches(wanted)]
+    listing = triage.triage_page(request.user, wanted, request.GET.get("page"))
+    filters = [{"value": name, "label": FILTER_LABELS[name], "count": listing.counts[name]}
+               for name in triage.FILTERS]
+    shown = listing.rows
     notices = unread_alert_notices(request.user)
     context = {
-        "rows": shown, "total": len(rows), "filters": filters,
+        "rows": shown, "total": listing.total, "filters": filters, "page": listing.page,
         "wanted": wanted, "filter_error": filter_error, "notices": notices,
     }
     response = render(request, "symptoms/clinician_home.html", context, status=400 if filter_error else 200)
@@ -60,11 +60,13 @@ def patient_detail(request, patient: User):
 def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | None = None,
                    ack_forms: dict[int, AcknowledgeForm] | None = None, status: int = 200):
     """The record page, also shown again with a form's errors; each showing is logged once it is rendered."""
-    record = patient_record(patient, all_entries=request.GET.get("entries") == "all")
+    period = charts.chosen_period(request.GET.get("period"))
+    record = patient_record(patient, all_entries=request.GET.get("entries") == "all",
+                            trend_from=charts.period_start(period, patient.local_today()))
     threshold = record.threshold
     ack_forms = ack_forms or {}
     context = {
-        "record": record, "patient": patient,
+        "record": record, "patient": patient, "period": period,
         "reasons": reasons_text(record.status.reasons),
         "status_label": record.status.status_label,
         "functional_impact_label": FunctionalImpact(record.status.functional_impact).label,

@@ -15,14 +15,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from celery import current_app
 from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Role, User, local_today
 from symptoms import alerts, rules
 from symptoms.assessments import STATUS_FIELDS, PatientAssessment, day_entries, policy_for
 from symptoms.models import Alert, AlertKind, ClinicPolicy, PatientStatus, SymptomEntry
@@ -194,12 +193,8 @@ def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start:start + size]
 
 
-_ZONES: dict[str, ZoneInfo] = {}
-
-
 def _local_today(now: datetime, zone_name: str) -> date:
-    zone = _ZONES.get(zone_name) or _ZONES.setdefault(zone_name, ZoneInfo(zone_name))
-    return now.astimezone(zone).date()
+    return local_today(zone_name, now)
 
 
 def _store_statuses(assessments: dict[int, rules.Assessment], last_days: dict[int, date | None],

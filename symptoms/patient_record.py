@@ -7,7 +7,7 @@ queries however long the diary, and the patient-specific threshold.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -59,8 +59,9 @@ class PatientRecord:
         return self.own_threshold if self.own_threshold is not None else self.clinic_threshold
 
 
-def patient_record(patient: User, all_entries: bool = False) -> PatientRecord:
-    """A patient's chart data, entries (the last 12 weeks, or all), alerts, thresholds and care team."""
+def patient_record(patient: User, all_entries: bool = False, trend_from: date | None = None) -> PatientRecord:
+    """A patient's chart data (from `trend_from`, or all), entries (the last 12 weeks, or all), alerts,
+    thresholds and care team."""
     own = own_threshold(patient)
     clinic = ClinicPolicy.current()
     entries = patient_entries(patient)
@@ -68,9 +69,10 @@ def patient_record(patient: User, all_entries: bool = False) -> PatientRecord:
         entries = entries.filter(date__gt=patient.local_today() - timedelta(days=RECORD_ENTRY_DAYS))
     alerts = list(Alert.objects.filter(patient=patient).select_related("acknowledged_by")
                   .order_by("resolved_at", "-opened_at")[:CLOSED_ALERTS_SHOWN + len(AlertKind)])
+    status = current_assessment(patient)
     return PatientRecord(
-        patient=patient, status=current_assessment(patient),
-        trend=patient_trend(patient, policy=policy_for(clinic, own)),
+        patient=patient, status=status,
+        trend=patient_trend(patient, trend_from, policy=policy_for(clinic, own), status=status),
         entries=list(entries), entry_count=SymptomEntry.objects.filter(patient=patient).count(),
         open_alerts=[alert for alert in alerts if alert.is_open],
         closed_alerts=[alert for alert in alerts if not alert.is_open][:CLOSED_ALERTS_SHOWN],

@@ -167,6 +167,29 @@ def trend(entries: Iterable[DayEntry], first: date, last: date, policy: Policy |
     return days
 
 
+def trend_recent(entries: Iterable[DayEntry], complete_from: date, first: date, last: date, policy: Policy,
+                 earlier: EarlierStreak | None = None) -> list[TrendDay] | None:
+    """`trend` from the entries since `complete_from` alone; None when older entries could change it.
+
+    Only a streak can reach back further. A day whose run reaches the first complete
+    7-day window continues the earlier streak when that covered the day before it
+    (as in `assess_recent`).
+    """
+    days = trend(entries, first, last, policy)
+    first_complete = complete_from + timedelta(days=WEEK_DAYS - 1)
+    if not days or days[0].streak_days <= (days[0].date - first_complete).days:
+        return days  # runs are unbroken, so no later day reaches back either
+    if earlier is None or not earlier.start <= first_complete - timedelta(days=1) <= earlier.as_of:
+        return None
+    continued = []
+    for day in days:
+        if day.streak_days > (day.date - first_complete).days:
+            streak = (day.date - earlier.start).days + 1
+            day = TrendDay(day.date, day.entry, day.weekly_average, streak, streak >= policy.persist_days)
+        continued.append(day)
+    return continued
+
+
 def weekly_average(entries: Iterable[DayEntry], day: date, min_days_per_week: int) -> Fraction | None:
     """Mean day score of the 7 days ending on `day`, or None when fewer than the minimum were logged."""
     total, count = _Diary(entries, day).window_total(day)

@@ -8,10 +8,13 @@ the referral rules decided the status when the patient last logged.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import User, display_name, local_today
+from symptoms import rules
 from symptoms.assessments import PatientAssessment, policy_for, unassessed
 from symptoms.models import ClinicPolicy, Status
 
@@ -19,6 +22,39 @@ from symptoms.models import ClinicPolicy, Status
 STATUS_ORDER = (Status.REFER, Status.WATCH, Status.INSUFFICIENT_DATA, Status.OK)
 NOT_REPORTING_DAYS = 3
 FILTERS = ("urgent", *STATUS_ORDER, "not_reporting")
+# Rows per page of the list; the filters and their counts cover every patient.
+PAGE_SIZE = 50
+
+
+class Standing(NamedTuple):
+    """Where a patient stands on the list: what sorting and the filters read, and nothing else."""
+
+    urgent: bool
+    status: str
+    streak_days: int
+    weekly_average: Decimal | None
+    name: str
+    days_since_last_entry: int | None  # in the patient's own zone
+
+    @property
+    def not_reporting(self) -> bool:
+        """No entry for NOT_REPORTING_DAYS days or more (or never)."""
+        return self.days_since_last_entry is None or self.days_since_last_entry >= NOT_REPORTING_DAYS
+
+    def matches(self, wanted: str | None) -> bool:
+        if wanted in (None, ""):
+            return True
+        if wanted == "urgent":
+            return self.urgent
+        if wanted == "not_reporting":
+            return self.not_reporting
+        return self.status == wanted
+
+    def sort_key(self) -> tuple[bool, int, int, Decimal, str]:
+        """Urgent signals first, then refer, watch, insufficient data, ok; ties by longer streak, higher average."""
+        average = self.weekly_average if self.weekly_average is not None else Decimal(-1)
+        return (not self.urgent, STATUS_ORDER.index(Status(self.status)), -self.streak_days, -average,
+                self.name.lower())
 
 
 @dataclass(frozen=True)
@@ -39,35 +75,68 @@ class TriageRow:
         return "up" if change > 0 else "down" if change < 0 else "same"
 
     @property
+    def standing(self) -> Standing:
+        a = self.assessment
+        return Standing(bool(a.urgent), a.status, a.streak_days, a.weekly_average, self.patient.display_name(),
+                        self.days_since_last_entry)
+
+    @property
     def not_reporting(self) -> bool:
-        """No entry for NOT_REPORTING_DAYS days or more (or never)."""
-        return self.days_since_last_entry is None or self.days_since_last_entry >= NOT_REPORTING_DAYS
+        return self.standing.not_reporting
 
     def matches(self, wanted: str | None) -> bool:
-        if wanted in (None, ""):
-            return True
-        if wanted == "urgent":
-            return bool(self.assessment.urgent)
-        if wanted == "not_reporting":
-            return self.not_reporting
-        return self.assessment.status == wanted
+        return self.standing.matches(wanted)
 
     def sort_key(self) -> tuple[bool, int, int, Decimal, str]:
-        """Urgent signals first, then refer, watch, insufficient data, ok; ties by longer streak, higher average."""
-        assessment = self.assessment
-        average = assessment.weekly_average if assessment.weekly_average is not None else Decimal(-1)
-        return (not assessment.urgent, STATUS_ORDER.index(Status(assessment.status)), -assessment.streak_days,
-                -average, self.patient.display_name().lower())
+        return self.standing.sort_key()
 
 
 def triage_rows(clinician: User) -> list[TriageRow]:
     """The clinician's own patients (and no one else's), most urgent first; one query (two if any
     patient has never been assessed)."""
-    patients = list(
-        clinician.patients.select_related("current_status")
-        .annotate(open_alert_count=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)))
-    )
-    clinic_policy = None
+    return _rows(clinician.patients.all())
+
+
+@dataclass(frozen=True)
+class TriagePage:
+    """One page of the list under a filter, with the counts of every filter over the whole care team."""
+
+    rows: list[TriageRow]
+    counts: dict[str, int]
+    total: int
+    page: Page
+
+
+def triage_page(clinician: User, wanted: str | None = None, page_number: str | int | None = 1,
+                per_page: int = PAGE_SIZE) -> TriagePage:
+    """The page of the clinician's list a screen shows: where each patient stands is read for everyone
+    (plain values, one query), sorted and counted; full rows only for the page (one query, and one
+    for the clinic policy). A page number out of range gives the last page."""
+    standings = {pk: _standing(values) for pk, *values in clinician.patients.values_list(
+        "pk", "time_zone", "first_name", "last_name", "username", "current_status__status",
+        "current_status__urgent", "current_status__streak_days", "current_status__weekly_average",
+        "current_status__last_entry_date")}
+    counts = {name: sum(standing.matches(name) for standing in standings.values()) for name in FILTERS}
+    order = sorted((pk for pk, standing in standings.items() if standing.matches(wanted)),
+                   key=lambda pk: standings[pk].sort_key())
+    page = Paginator(order, per_page).get_page(page_number)
+    # The clinic policy is read whether or not someone on the page was never assessed: the same cost every page.
+    rows = _rows(clinician.patients.filter(pk__in=list(page.object_list)), policy_for(ClinicPolicy.current()))
+    return TriagePage(rows=rows, counts=counts, total=len(standings), page=page)
+
+
+def _standing(values: list) -> Standing:
+    zone, first_name, last_name, username, status, urgent, streak_days, average, last_entry = values
+    name = display_name(first_name, last_name, username)
+    days = (local_today(zone) - last_entry).days if last_entry else None
+    if status is None:  # never assessed: what an empty diary gives
+        return Standing(False, Status.INSUFFICIENT_DATA, 0, None, name, days)
+    return Standing(bool(urgent), status, streak_days, average, name, days)
+
+
+def _rows(patients: QuerySet[User], clinic_policy: rules.Policy | None = None) -> list[TriageRow]:
+    patients = patients.select_related("current_status").annotate(
+        open_alert_count=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)))
     rows = []
     for patient in patients:
         stored = getattr(patient, "current_status", None)

@@ -60,13 +60,17 @@ def _log_url(patient, day: date) -> str:
 
 @patient_required
 def history(request):
-    """The trend chart with its numbers as a table, the current status, and every entry, newest first."""
-    first_editable, _today = editable_days(request.user)
-    entries = diary.patient_entries(request.user)
+    """The trend chart with its numbers as a table, the current status, and the entries of the chosen
+    period (12 weeks, a year or everything), newest first."""
+    first_editable, today = editable_days(request.user)
+    period = charts.chosen_period(request.GET.get("period"))
+    first = charts.period_start(period, today)
+    entries = diary.patient_entries(request.user, first)
     assessment = current_assessment(request.user)
-    trend = patient_trend(request.user)
+    trend = patient_trend(request.user, first, status=assessment)
     context = {
         "entries": entries, "first_editable": first_editable, "summary": patient_summary(assessment),
+        "period": period, "has_entries": bool(entries) or assessment.last_entry_date is not None,
         "suggestions": suggestions_for(request.user, assessment),
         "figure": charts.trend_figure(trend, assessment.threshold), "chart_rows": charts.chart_rows(trend),
     }
