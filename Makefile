@@ -48,7 +48,7 @@ messages: venv
 # Browser tests drive Debian's Chromium, and the translation check runs GNU gettext's xgettext;
 # install both when we are allowed to.
 system-packages:
-	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $$missing >/dev/null || { apt-get update -q && apt-get install -y -q $$missing; }; \
