@@ -1,7 +1,7 @@
 """The diary's PUT under load through gunicorn, against a bare Django project doing the least the same request needs.
 
-    .venv/bin/python bench/load.py [--app-dir PATH] [--seconds 10] [--rounds 3] [--get-seconds 5] [--sql]
-                                   [--gunicorn-extra "..."]
+    .venv/bin/python bench/load.py [--app-dir PATH] [--seconds 20] [--rounds 3] [--get-seconds 10] [--sql]
+                                   [--gunicorn-extra="--reuse-port ..."]
 
 Needs PostgreSQL at 127.0.0.1:5432 (user postgres), Redis at 127.0.0.1:6379 and wrk (`make system-packages`).
 The app runs from --app-dir (default: this repository; an older checkout works too, with its own .venv) in
@@ -19,11 +19,13 @@ Both are served by exactly the same command, `gunicorn --workers 2 --threads 4 -
 --gunicorn-extra and a pid-only access log), and the app has a Celery worker (--concurrency 1) consuming
 what it publishes. Then --rounds rounds of app, baseline at concurrency 8 and 32 (`wrk -t2 --latency`, a
 random patient and one of their last seven days per request; any non-2xx, or socket errors beyond a few
-timeouts, stop the run). It prints each run, the medians, app/baseline ratios, the targets (at 8: req/s
->= 0.4x baseline, p99 <= 3x baseline's), how the app's PUTs were spread over its gunicorn workers, the
-SQL statements of one replacing and one creating PUT (--sql: the statements), and GET /clinician/ (50 and
-2,000 patients), a patient's page and /history/ (60 and 1,000 days) at concurrency 8 with gzip: req/s,
-p50, p99, response size. Everything it started is stopped at the end, on error and on Ctrl-C.
+timeouts, stop the run; after each run the server is given as long as the slowest answer took, so what
+wrk left in flight does not slow the next one). It prints each run, the medians, app/baseline ratios,
+the targets (at 8: req/s >= 0.4x baseline, p99 <= 3x baseline's), how the app's PUTs were spread over
+its gunicorn workers, the SQL statements of one replacing and one creating PUT (--sql: the statements),
+and GET /clinician/ (50 and 2,000 patients), a patient's page and /history/ (60 and 1,000 days) at
+concurrency 8 with gzip: req/s, p50, p99, response size. Everything it started is stopped at the end, on
+error and on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ TARGET_CONCURRENCY = 8
 TARGET_THROUGHPUT = 0.4  # app req/s >= 0.4 x baseline's
 TARGET_P99 = 3.0  # app p99 <= 3 x baseline's
 TIMEOUTS_TOLERATED = 5
-GET_TIMEOUT = "30s"  # a slow page is measured, not failed (wrk's default gives up after 2 s)
+GET_TIMEOUT = 30  # seconds: a slow page is measured, not failed (wrk's default gives up after 2 s)
 GUNICORN = ("--workers", "2", "--threads", "4", "-k", "gthread")
 BASELINE_TABLES = ("baseline_entry", "baseline_token", "baseline_user")
 FLAGS = ("dropped_objects", "balance_problems", "fine_motor_difficulty", "sleep_disturbed", "fell",
@@ -187,8 +189,6 @@ def refuse_foreign_users(url: str, table: str) -> None:
 
 
 def set_up_app(app_dir: Path) -> dict:
-    ensure_database(APP_DATABASE_URL)
-    refuse_foreign_users(APP_DATABASE_URL, "accounts_user")
     started = time.perf_counter()
     run_in_app(app_dir, ["manage.py", "migrate", "--verbosity", "0"], app_env(), "manage.py migrate")
     # DEBUG off serves static files through the manifest: pages cannot render without it (STATIC_ROOT, ignored by git).
@@ -204,17 +204,22 @@ def set_up_app(app_dir: Path) -> dict:
 
 # --- The baseline's side ------------------------------------------------------------
 
-def set_up_baseline(days: list[str]) -> list[str]:
+def refuse_foreign_baseline() -> None:
+    """The baseline's tables are dropped and made again: never in a database holding anything else."""
     ensure_database(BASELINE_DATABASE_URL)
     conn = psycopg2.connect(**connect_kwargs(BASELINE_DATABASE_URL))
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        foreign = sorted({name for (name,) in cursor.fetchall()} - set(BASELINE_TABLES))
-        if foreign:
-            fail(f"{BASELINE_DATABASE_URL} holds tables that are not the baseline's ({', '.join(foreign)}).")
-    conn.close()
+    try:
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            foreign = sorted({name for (name,) in cursor.fetchall()} - set(BASELINE_TABLES))
+    finally:
+        conn.close()
+    if foreign:
+        fail(f"{BASELINE_DATABASE_URL} holds tables that are not the baseline's ({', '.join(foreign)}).")
     refuse_foreign_users(BASELINE_DATABASE_URL, "baseline_user")
+
+
+def set_up_baseline(days: list[str]) -> list[str]:
     conn = psycopg2.connect(**connect_kwargs(BASELINE_DATABASE_URL))
     tokens = [secrets.token_hex(32) for _ in range(PUT_PATIENTS)]  # as knox makes them: 64 hex characters
     flags = ", ".join(f"{flag} boolean NOT NULL" for flag in FLAGS)
@@ -267,8 +272,8 @@ class Run:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
-def wrk(port: int, connections: int, seconds: int, script_args: list[str], label: str, timeout: str = "2s") -> Run:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}", "--latency",
+def wrk(port: int, connections: int, seconds: int, script_args: list[str], label: str, timeout: int = 2) -> Run:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s", "--latency",
                "-s", str(BENCH_DIR / "load.lua"),
                f"http://127.0.0.1:{port}/", "--", *script_args]
     result = subprocess.run(command, capture_output=True, text=True)
@@ -285,6 +290,9 @@ def wrk(port: int, connections: int, seconds: int, script_args: list[str], label
     if connect or read or write or timeouts > TIMEOUTS_TOLERATED:
         fail(f"{label}: socket errors (connect {connect}, read {read}, write {write}, timeout {timeouts}):\n{text}")
     requests = int(re.search(r"(\d+) requests in", text)[1])
+    slowest = re.search(r"^\s+Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s|m)\s", text, re.MULTILINE)
+    # wrk leaves requests in flight when it stops: let the server finish them before the next run is timed.
+    time.sleep(min(float(slowest[1]) * UNITS[slowest[2]] / 1000 if slowest else timeout, timeout))
     return Run(float(re.search(r"Requests/sec:\s+([\d.]+)", text)[1]), latency["50"], latency["99"], requests,
                timeouts)
 
@@ -326,7 +334,8 @@ def report_puts(results: dict[tuple[str, int], list[Run]]) -> None:
     for connections in CONCURRENCIES:
         app, base = median_run(results[("app", connections)]), median_run(results[("baseline", connections)])
         print(f"  c{connections:<3} {describe(app)} | {describe(base)} | req/s "
-              f"{app.requests_per_second / base.requests_per_second:.2f}x  p99 {app.p99_ms / base.p99_ms:.2f}x")
+              f"{app.requests_per_second / base.requests_per_second:.2f}x  p50 {app.p50_ms / base.p50_ms:.2f}x  "
+              f"p99 {app.p99_ms / base.p99_ms:.2f}x")
     app = median_run(results[("app", TARGET_CONCURRENCY)])
     base = median_run(results[("baseline", TARGET_CONCURRENCY)])
     throughput, p99 = app.requests_per_second / base.requests_per_second, app.p99_ms / base.p99_ms
@@ -372,7 +381,7 @@ def get_pages(port: int, data: dict, seconds: int, log: Path) -> None:
              ("patient page, 1,000 days", f"/clinician/patients/{data['long_id']}/", "clinician-50"),
              ("/history/, 60 days", "/history/", "patient-60"),
              ("/history/, 1,000 days", "/history/", "patient-1000")]
-    print(f"\nGET pages, wrk -t2 -c8 --timeout {GET_TIMEOUT}, {seconds} s each, Accept-Encoding: gzip")
+    print(f"\nGET pages, wrk -t2 -c8 --timeout {GET_TIMEOUT}s, {seconds} s each, Accept-Encoding: gzip")
     p50: dict[str, float] = {}
     for label, path, who in pages:
         cookie = f"{name}={data['sessions'][who]}"
@@ -390,11 +399,12 @@ def get_pages(port: int, data: dict, seconds: int, log: Path) -> None:
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--app-dir", type=Path, default=PROJECT_DIR, help="the checkout to measure (this one)")
-    parser.add_argument("--seconds", type=positive, default=10, help="each PUT run (10)")
+    parser.add_argument("--seconds", type=positive, default=20, help="each PUT run (20)")
     parser.add_argument("--rounds", type=positive, default=3, help="rounds of app, baseline (3)")
-    parser.add_argument("--get-seconds", type=positive, default=5, help="each GET run (5)")
+    parser.add_argument("--get-seconds", type=positive, default=10, help="each GET run (10)")
     parser.add_argument("--sql", action="store_true", help="also print the statements of each PUT")
-    parser.add_argument("--gunicorn-extra", default="", help="more gunicorn options, for both servers")
+    parser.add_argument("--gunicorn-extra", default="",
+                        help='more gunicorn options for both servers, after an "=": --gunicorn-extra="--reuse-port"')
     return parser.parse_args()
 
 
@@ -412,6 +422,10 @@ def main() -> None:
     revision = subprocess.run(["git", "-C", str(app_dir), "log", "-1", "--format=%h %s"], capture_output=True,
                               text=True).stdout.strip()
     print(f"app:         {app_dir} ({revision[:100]})")
+    # Both refusals before either database is emptied.
+    ensure_database(APP_DATABASE_URL)
+    refuse_foreign_users(APP_DATABASE_URL, "accounts_user")
+    refuse_foreign_baseline()
     data = set_up_app(app_dir)
     baseline_tokens = set_up_baseline(data["days"])
     processes = Processes()
