@@ -2,6 +2,7 @@
 admin page. A new page must be classified here, and a page classified as showing no health data
 must not show any."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -23,7 +24,9 @@ AVERAGES = ("9.00", "9.0")
 
 
 def health_details_in(body: str) -> list[str]:
-    return [marker for marker in (MARKER, ALERT_NOTE, THRESHOLD, *AVERAGES) if marker in body]
+    """The markers a page shows, as numbers of their own: a timestamp's seconds ("…:09.001") are not an average."""
+    return [marker for marker in (MARKER, ALERT_NOTE, THRESHOLD, *AVERAGES)
+            if re.search(rf"(?<![\d:.]){re.escape(marker)}(?![\d])", body)]
 
 # Pages and API calls that show a patient's health data to staff (each must log a read).
 HEALTH_DATA = {
