@@ -1,9 +1,10 @@
 """Status kept current and alerts opened, merged and resolved, never duplicated."""
 
 import threading
-import time
-from datetime import datetime, timedelta
+import time as clock
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,11 +68,13 @@ def test_a_patient_who_stops_logging_becomes_insufficient_without_logging(clinic
 def test_the_daily_task_run_twice_changes_nothing_the_second_time(clinic):
     log_days(clinic.patient, [6] * 20, fell=[1])
     log_days(clinic.other_patient, [3] * 9)
-    assert evaluation.evaluate_due_patients(now=NOW) == 2
+    # Local noon of the day the entries end on, so the second run never crosses midnight.
+    noon = datetime.combine(clinic.patient.local_today(NOW), time(12), tzinfo=ZoneInfo(clinic.patient.time_zone))
+    assert evaluation.evaluate_due_patients(now=noon) == 2
     before = list(PatientStatus.objects.order_by("pk").values())
     alerts_before = list(Alert.objects.order_by("pk").values())
-    assert evaluation.evaluate_due_patients(now=NOW + timedelta(minutes=30)) == 0
-    assert evaluation.evaluate_all_patients(now=NOW + timedelta(minutes=40)) == 0
+    assert evaluation.evaluate_due_patients(now=noon + timedelta(minutes=30)) == 0
+    assert evaluation.evaluate_all_patients(now=noon + timedelta(minutes=40)) == 0
     assert list(PatientStatus.objects.order_by("pk").values()) == before
     assert list(Alert.objects.order_by("pk").values()) == alerts_before
 
@@ -208,7 +211,7 @@ def test_simultaneous_evaluations_open_exactly_one_alert(requires_postgres, monk
     sync_alerts = alerts.sync_alerts
 
     def slow_sync_alerts(*args, **kwargs):
-        time.sleep(0.2)
+        clock.sleep(0.2)
         return sync_alerts(*args, **kwargs)
 
     monkeypatch.setattr(alerts, "sync_alerts", slow_sync_alerts)
