@@ -13,12 +13,20 @@ rounds of: the bare fetch (one query, every row into Python); `evaluate_all_pati
 after deleting all statuses and alerts (the full write); the same again right after
 (the steady state). It prints the medians and the ratio to the bare fetch; the target
 is evaluation of everyone <= 3x the bare fetch. --profile adds where the time goes.
+
+Then the nightly run as workers do it (--workers 1,2 by default; 0 to skip): the same
+chunks the nightly task hands out (`evaluation.BATCH_SIZE` patient ids each), taken by
+1 and then 2 forked processes, each calling what the chunk task calls
+(`evaluation.evaluate_patients(ids)`) on its own connection, alternating, after deleting
+every status and alert. That is Celery's prefork pool without the broker hop (a few ms
+per chunk of 500); tests/notifications/test_worker.py runs the real worker.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import multiprocessing
 import os
 import pstats
 import random
@@ -388,6 +396,59 @@ def time_evaluation(now: datetime) -> tuple[float, int]:
     return time.perf_counter() - started, changed
 
 
+_CHUNK_NOW: datetime | None = None
+
+
+def _evaluate_chunk(patient_ids: list[int]) -> int:
+    """What the chunk task `symptoms.evaluate_patients` does, in a forked worker process."""
+    from symptoms import evaluation
+
+    return evaluation.evaluate_patients(patient_ids, now=_CHUNK_NOW)
+
+
+def time_worker_processes(now: datetime, processes: int) -> tuple[float, int]:
+    """A full write of everyone by `processes` worker processes sharing the nightly run's chunks."""
+    global _CHUNK_NOW
+    from django.db import connections
+
+    from symptoms import evaluation
+
+    ids = evaluation.active_patient_ids()
+    chunks = [ids[start:start + evaluation.BATCH_SIZE] for start in range(0, len(ids), evaluation.BATCH_SIZE)]
+    clear_statuses_and_alerts()
+    _CHUNK_NOW = now
+    connections.close_all()  # each forked process opens its own
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        started = time.perf_counter()
+        changed = sum(pool.imap_unordered(_evaluate_chunk, chunks))
+        elapsed = time.perf_counter() - started
+    return elapsed, changed
+
+
+def run_worker_timings(dataset: Dataset, counts: list[int]) -> dict[int, list[float]]:
+    """Alternating rounds: each worker-process count once per round."""
+    timings: dict[int, list[float]] = {count: [] for count in counts}
+    for _round in range(REPEATS):
+        for count in counts:
+            elapsed, written = time_worker_processes(dataset.evaluation_time, count)
+            if written != dataset.patients:
+                fail(f"{count} worker process(es) wrote {written:,} statuses, expected {dataset.patients:,}.")
+            timings[count].append(elapsed)
+    return timings
+
+
+def report_workers(timings: dict[int, list[float]], fetch: float) -> None:
+    print("workers:     the nightly run's chunks shared by forked worker processes (full write each time)")
+    for count, values in timings.items():
+        print(f"  {count} process{'es' if count > 1 else '':<2} {runs(values)}; "
+              f"/ bare fetch = {statistics.median(values) / fetch:.2f}")
+    if 1 in timings and len(timings) > 1:
+        one = statistics.median(timings[1])
+        for count in sorted(timings)[1:]:
+            print(f"  speed-up with {count} processes: {one / statistics.median(timings[count]):.2f}x "
+                  f"on {os.cpu_count()} CPUs (PostgreSQL shares them)")
+
+
 @dataclass
 class Timings:
     fetches: list[float] = field(default_factory=list)
@@ -550,7 +611,14 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--days", type=positive, default=180, help="days of entries per patient (180)")
     parser.add_argument("--regenerate", action="store_true", help="generate the data again even if it is there")
     parser.add_argument("--profile", action="store_true", help="also show where the evaluation's time goes")
-    return parser.parse_args()
+    parser.add_argument("--workers", default="1,2",
+                        help="worker-process counts to time the fanned-out run with (1,2; 0 to skip)")
+    arguments = parser.parse_args()
+    try:
+        arguments.workers = [count for count in map(int, arguments.workers.split(",")) if count > 0]
+    except ValueError:
+        parser.error("--workers: a comma-separated list of whole numbers, such as 1,2")
+    return arguments
 
 
 def positive(text: str) -> int:
@@ -585,6 +653,8 @@ def main() -> None:
     print(f"machine:     {machine_load()}", flush=True)
     timings = run_timings(url, dataset)
     report(dataset, timings)
+    if arguments.workers:
+        report_workers(run_worker_timings(dataset, arguments.workers), statistics.median(timings.fetches))
     if arguments.profile:
         time_phases(url, dataset)
         profile_evaluation(dataset.evaluation_time)

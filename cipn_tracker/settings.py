@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (which serves its own pre-compressed files) and above everything that writes a
+    # body. Each compressed answer carries 0-99 random bytes (Django's Heal-the-Breach padding); see README.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -301,7 +304,7 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated call gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        "signin.tokens.TokenAuthentication",  # knox's, one statement per call
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -18,7 +18,7 @@ from typing import Any
 
 from celery import current_app
 from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from accounts.models import Role, User, local_today
@@ -74,13 +74,15 @@ class LockedPatient:
     open_referral: bool
     # Whether the day asked for in `lock_patients` had an entry when the lock was taken.
     has_entry: bool
+    # The clinic's policy, read in the same statement (the same for every patient of a batch).
+    clinic: ClinicPolicy
 
 
 def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> dict[int, LockedPatient]:
     """Lock these patients' rows (in id order, so concurrent batches cannot deadlock) for the caller's
     transaction, then read their zone, own threshold, stored assessment, whether a referral alert is
-    open, and whether `day` has an entry. One change to a diary at a time: a save, a deletion and an
-    evaluation of the same patient run one after the other.
+    open, whether `day` has an entry, and the clinic's policy. One change to a diary at a time: a save,
+    a deletion and an evaluation of the same patient run one after the other.
 
     Two statements: on PostgreSQL a statement that waited for a lock still sees the other tables as
     they were before it waited, so what the lock protects is read after it is held.
@@ -90,19 +92,35 @@ def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> dict[i
     status_columns = {f"stored_{name}": F(f"current_status__{name}") for name in (*STATUS_FIELDS, "updated_at")}
     open_referral = Alert.objects.filter(patient=OuterRef("pk"), kind=AlertKind.REFER, resolved_at__isnull=True)
     has_entry = SymptomEntry.objects.filter(patient=OuterRef("pk"), date=day) if day else SymptomEntry.objects.none()
+    clinic_columns = {f"clinic_{name}": Subquery(ClinicPolicy.objects.filter(pk=1).values(name))
+                      for name in CLINIC_POLICY_FIELDS}
     rows = (User.objects.filter(pk__in=ids)
             .values("pk", "time_zone", threshold=F("own_threshold__threshold"), **status_columns,
-                    open_referral=Exists(open_referral), has_entry=Exists(has_entry)))
+                    open_referral=Exists(open_referral), has_entry=Exists(has_entry), **clinic_columns))
     patients = {}
+    clinic = None
     row: dict[str, Any]
     for row in rows:  # type: ignore[assignment]  # values() with computed names
+        if clinic is None:
+            clinic = _clinic_policy({name: row[f"clinic_{name}"] for name in CLINIC_POLICY_FIELDS})
         stored = None
         if row["stored_as_of"] is not None:
             stored = PatientAssessment.from_stored({name: row[f"stored_{name}"] for name in STATUS_FIELDS})
         patients[row["pk"]] = LockedPatient(
             pk=row["pk"], time_zone=row["time_zone"], own_threshold=row["threshold"], stored=stored,
-            stored_at=row["stored_updated_at"], open_referral=row["open_referral"], has_entry=row["has_entry"])
+            stored_at=row["stored_updated_at"], open_referral=row["open_referral"], has_entry=row["has_entry"],
+            clinic=clinic)
     return patients
+
+
+CLINIC_POLICY_FIELDS = ("threshold", "min_days_per_week", "persist_days", "functional_days", "updated_at")
+
+
+def _clinic_policy(values: Mapping[str, Any]) -> ClinicPolicy:
+    """The policy from its columns as read with the lock; before it was ever saved, the stored default."""
+    if values["updated_at"] is None:
+        return ClinicPolicy.current()
+    return ClinicPolicy(pk=1, **values)
 
 
 def evaluate_patient(patient: User, now: datetime | None = None) -> None:
@@ -154,7 +172,7 @@ def evaluate_locked(patients: Mapping[int, LockedPatient], now: datetime, change
     if changed_from is not None:
         since = min(since, changed_from)  # the changed day is read, whatever the backfill window
     recent = day_entries(patients, since)
-    clinic = ClinicPolicy.current()
+    clinic = next(iter(patients.values())).clinic
     policies = {pk: policy_for(clinic, patient.own_threshold) for pk, patient in patients.items()}
     earlier = {pk: streak for pk, patient in patients.items()
                if (streak := _stored_streak(patient, clinic, policies[pk])) is not None}

@@ -4,7 +4,9 @@ change and by deactivation."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -46,6 +48,27 @@ def test_an_expired_token_is_refused(clinic):
     AuthToken.objects.update(expiry=timezone.now() - timedelta(seconds=1))
     assert reads_with(token) == 401
     assert not AuthToken.objects.exists()
+
+
+def test_an_api_call_reads_only_the_token_presented_and_old_expired_tokens_go_at_the_next_sign_in(clinic):
+    old, current = sign_in(clinic.patient), sign_in(clinic.patient)
+    AuthToken.objects.filter(pk=AuthToken.objects.order_by("created").first().pk).update(
+        expiry=timezone.now() - timedelta(seconds=1))
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {current}")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/entries/").status_code == 200
+    token_reads = [query for query in queries if "knox_authtoken" in query["sql"]]
+    assert len(token_reads) == 1  # knox alone would read all of the person's tokens too
+    assert AuthToken.objects.count() == 2  # the expired one is not read, so not yet deleted
+    assert reads_with(old) == 401  # presented, it is refused and deleted
+    newest = sign_in(clinic.patient)
+    assert AuthToken.objects.count() == 2 and reads_with(current) == reads_with(newest) == 200
+    sign_in(clinic.other_patient)
+    AuthToken.objects.filter(user=clinic.patient).update(expiry=timezone.now() - timedelta(seconds=1))
+    sign_in(clinic.patient)
+    assert AuthToken.objects.filter(user=clinic.patient).count() == 1  # only the new one
+    assert AuthToken.objects.filter(user=clinic.other_patient).count() == 1  # nobody else's
 
 
 def test_the_database_holds_no_usable_token(clinic):
