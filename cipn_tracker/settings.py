@@ -115,6 +115,10 @@ DATABASES = {
         lambda url: dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True),
     )
 }
+# Connections are kept for a minute and checked before reuse (a restarted PostgreSQL or pooler costs one
+# failed check, not a failed request). No server-side cursors: nothing here streams rows with
+# `.iterator()`, and so a pooler in transaction mode (PgBouncer) can stand in front of PostgreSQL.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web app, the worker and beat share one SQLite file in `make run`:
     # wait for locks instead of failing, and take the write lock up front.
@@ -304,7 +308,7 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY", False):
 REST_FRAMEWORK = {
     # Token first, so an unauthenticated call gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "signin.tokens.TokenAuthentication",  # knox's, one statement per call
+        "signin.token_auth.TokenAuthentication",  # knox's, one statement per call
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -14,14 +14,14 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from cipn_tracker.api import RETRY_AFTER, StrictSerializer, error_responses
-from signin import tokens, two_factor
+from signin import token_auth, tokens, two_factor
 from signin.lockout import ClientAddressThrottle, lockout_response
 
 
 class TokenScheme(KnoxTokenScheme):
     """The API schema describes our token check (knox's, reading one row) exactly as knox's own."""
 
-    target_class = "signin.tokens.TokenAuthentication"
+    target_class = "signin.token_auth.TokenAuthentication"
 
 
 class SignInSerializer(StrictSerializer, AuthTokenSerializer):
@@ -66,7 +66,7 @@ class SignInTokenView(APIView):
 
     def get_authenticators(self):
         # Signing in needs no credentials but the password; ending a token needs that token.
-        return [tokens.TokenAuthentication()] if self._ending_a_token() else []
+        return [token_auth.TokenAuthentication()] if self._ending_a_token() else []
 
     def get_permissions(self):
         return [IsAuthenticated()] if self._ending_a_token() else [AllowAny()]

@@ -87,6 +87,15 @@ def test_sign_in_security_settings_come_from_the_environment():
     assert result.stdout.split() == ["3", "3600", "600", "7", "optional", "1", "RedisCache", "redis://127.0.0.1:6379/3"]
 
 
+def test_postgresql_connections_are_reused_checked_and_safe_behind_a_transaction_pooler():
+    code = ("import django; django.setup(); from django.conf import settings as s; d = s.DATABASES['default']; "
+            "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], d['DISABLE_SERVER_SIDE_CURSORS'])")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env={
+        **os.environ, "DJANGO_SECRET_KEY": "x", "DJANGO_SETTINGS_MODULE": "cipn_tracker.settings",
+        "DATABASE_URL": "postgres://app@db.example.org:6432/cipn"})
+    assert result.stdout.split() == ["60", "True", "True"], result.stderr
+
+
 def test_the_embedded_cache_is_a_table_that_migrate_makes(transactional_db, settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
                                    "LOCATION": "cipn_cache_made_by_migrate"}}
