@@ -8,6 +8,7 @@ and never open the same alert twice; the database's unique "one open alert per
 patient and kind" is the last word.
 """
 
+import functools
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -17,14 +18,14 @@ from fractions import Fraction
 from typing import Any
 
 from celery import current_app
-from django.db import transaction
-from django.db.models import Exists, F, Max, OuterRef, Subquery
+from django.db import connection, transaction
+from django.db.models import Field, Max, Model
 from django.utils import timezone
 
 from accounts.models import Role, User, local_today
 from symptoms import alerts, rules
 from symptoms.assessments import STATUS_FIELDS, PatientAssessment, day_entries, policy_for
-from symptoms.models import Alert, AlertKind, ClinicPolicy, PatientStatus, SymptomEntry
+from symptoms.models import Alert, AlertKind, ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
 
 logger = logging.getLogger(__name__)
 
@@ -85,32 +86,93 @@ def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> dict[i
     a deletion and an evaluation of the same patient run one after the other.
 
     Two statements: on PostgreSQL a statement that waited for a lock still sees the other tables as
-    they were before it waited, so what the lock protects is read after it is held.
+    they were before it waited, so what the lock protects is read after it is held. Plain SQL, as
+    `day_entries` is read: on every save, building these with the ORM cost more than running them.
     """
-    ids = list(User.objects.select_for_update().filter(pk__in=list(patient_ids)).order_by("pk")
-                .values_list("pk", flat=True))
-    status_columns = {f"stored_{name}": F(f"current_status__{name}") for name in (*STATUS_FIELDS, "updated_at")}
-    open_referral = Alert.objects.filter(patient=OuterRef("pk"), kind=AlertKind.REFER, resolved_at__isnull=True)
-    has_entry = SymptomEntry.objects.filter(patient=OuterRef("pk"), date=day) if day else SymptomEntry.objects.none()
-    clinic_columns = {f"clinic_{name}": Subquery(ClinicPolicy.objects.filter(pk=1).values(name))
-                      for name in CLINIC_POLICY_FIELDS}
-    rows = (User.objects.filter(pk__in=ids)
-            .values("pk", "time_zone", threshold=F("own_threshold__threshold"), **status_columns,
-                    open_referral=Exists(open_referral), has_entry=Exists(has_entry), **clinic_columns))
+    wanted = sorted(set(patient_ids))
+    if not wanted:
+        return {}
+    placeholders = ", ".join(["%s"] * len(wanted))
+    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id FROM {User._meta.db_table} WHERE id IN ({placeholders}) ORDER BY id{for_update}",
+                       wanted)
+        ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            return {}
+        cursor.execute(_context_sql().format(ids=", ".join(["%s"] * len(ids))), [AlertKind.REFER, day, *ids])
+        rows = cursor.fetchall()
+    convert = _context_converters()
     patients = {}
     clinic = None
-    row: dict[str, Any]
-    for row in rows:  # type: ignore[assignment]  # values() with computed names
+    for raw in rows:
+        row = [_apply(converters, value) if converters else value
+               for value, converters in zip(raw, convert, strict=True)]
+        pk, time_zone, threshold, *status, stored_at, open_referral, has_entry = row[:-len(CLINIC_POLICY_FIELDS)]
         if clinic is None:
-            clinic = _clinic_policy({name: row[f"clinic_{name}"] for name in CLINIC_POLICY_FIELDS})
-        stored = None
-        if row["stored_as_of"] is not None:
-            stored = PatientAssessment.from_stored({name: row[f"stored_{name}"] for name in STATUS_FIELDS})
-        patients[row["pk"]] = LockedPatient(
-            pk=row["pk"], time_zone=row["time_zone"], own_threshold=row["threshold"], stored=stored,
-            stored_at=row["stored_updated_at"], open_referral=row["open_referral"], has_entry=row["has_entry"],
-            clinic=clinic)
+            clinic = _clinic_policy(dict(zip(CLINIC_POLICY_FIELDS, row[-len(CLINIC_POLICY_FIELDS):], strict=True)))
+        stored_row = dict(zip(STATUS_FIELDS, status, strict=True))
+        stored = PatientAssessment.from_stored(stored_row) if stored_row["as_of"] is not None else None
+        patients[pk] = LockedPatient(
+            pk=pk, time_zone=time_zone, own_threshold=threshold, stored=stored, stored_at=stored_at,
+            open_referral=bool(open_referral), has_entry=bool(has_entry), clinic=clinic)
     return patients
+
+
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def _context_fields() -> list[Field | None]:
+    """The model field behind each column of `_context_sql` (None: a plain value, such as EXISTS)."""
+    return [_field(User, "id"), _field(User, "time_zone"), _field(PatientThreshold, "threshold"),
+            *(_field(PatientStatus, name) for name in (*STATUS_FIELDS, "updated_at")), None, None,
+            *(_field(ClinicPolicy, name) for name in CLINIC_POLICY_FIELDS)]
+
+
+@functools.cache
+def _context_sql() -> str:
+    user, threshold = User._meta.db_table, PatientThreshold._meta.db_table
+    status, policy = PatientStatus._meta.db_table, ClinicPolicy._meta.db_table
+    alert, entry = Alert._meta.db_table, SymptomEntry._meta.db_table
+    status_columns = ", ".join(f"s.{_field(PatientStatus, name).column}" for name in (*STATUS_FIELDS, "updated_at"))
+    policy_columns = ", ".join(f"p.{_field(ClinicPolicy, name).column}" for name in CLINIC_POLICY_FIELDS)
+    return (
+        f"SELECT u.id, u.time_zone, t.threshold, {status_columns}, "
+        f"EXISTS(SELECT 1 FROM {alert} a WHERE a.patient_id = u.id AND a.kind = %s AND a.resolved_at IS NULL), "
+        f"EXISTS(SELECT 1 FROM {entry} e WHERE e.patient_id = u.id AND e.date = %s), {policy_columns} "
+        f"FROM {user} u LEFT JOIN {threshold} t ON t.patient_id = u.id "
+        f"LEFT JOIN {status} s ON s.patient_id = u.id LEFT JOIN {policy} p ON p.id = 1 "
+        "WHERE u.id IN ({ids})"
+    )
+
+
+def _context_converters() -> list[list[tuple[Callable[..., Any], Any]]]:
+    """What the ORM would apply to each column read (a JSON string to a list, SQLite's text to a
+    datetime...), for this connection's database; worked out once per backend."""
+    vendor = connection.vendor
+    if vendor not in _CONVERTERS:
+        converters: list[list[tuple[Callable[..., Any], Any]]] = []
+        for field in _context_fields():
+            if field is None:
+                converters.append([])
+                continue
+            column = field.get_col(field.model._meta.db_table)
+            converters.append([(converter, column) for converter in
+                               [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]])
+        _CONVERTERS[vendor] = converters
+    return _CONVERTERS[vendor]
+
+
+def _apply(converters: list[tuple[Callable[..., Any], Any]], value: Any) -> Any:
+    for converter, column in converters:
+        value = converter(value, column, connection)
+    return value
+
+
+_CONVERTERS: dict[str, list[list[tuple[Callable[..., Any], Any]]]] = {}
 
 
 CLINIC_POLICY_FIELDS = ("threshold", "min_days_per_week", "persist_days", "functional_days", "updated_at")
