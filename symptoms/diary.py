@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from symptoms import evaluation
+from symptoms import evaluation, plain_sql
 from symptoms.entry_fields import check_day_is_editable, clean_entry, editable_days
 from symptoms.models import SymptomEntry
 
@@ -52,8 +52,7 @@ def record_entry(patient: User, day: date, values: Mapping[str, object], *,
     with transaction.atomic():
         locked = evaluation.lock_patients([patient.pk], day=day)
         created = not locked[patient.pk].has_entry
-        SymptomEntry.objects.bulk_create([entry], update_conflicts=True, unique_fields=["patient", "date"],
-                                         update_fields=[*columns, "updated_at"])
+        plain_sql.upsert([entry], unique_fields=["patient", "date"], update_fields=[*columns, "updated_at"])
         evaluation.evaluate_locked(locked, now, changed_from=day)
     if not created:
         # The row kept its first `created_at`; read it from the database if anyone asks.

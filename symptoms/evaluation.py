@@ -19,11 +19,11 @@ from typing import Any
 
 from celery import current_app
 from django.db import connection, transaction
-from django.db.models import Field, Max, Model
+from django.db.models import Field, Max
 from django.utils import timezone
 
 from accounts.models import Role, User, local_today
-from symptoms import alerts, rules
+from symptoms import alerts, plain_sql, rules
 from symptoms.assessments import STATUS_FIELDS, PatientAssessment, day_entries, policy_for
 from symptoms.models import Alert, AlertKind, ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
 
@@ -98,16 +98,13 @@ def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> dict[i
         cursor.execute(f"SELECT id FROM {User._meta.db_table} WHERE id IN ({placeholders}) ORDER BY id{for_update}",
                        wanted)
         ids = [row[0] for row in cursor.fetchall()]
-        if not ids:
-            return {}
-        cursor.execute(_context_sql().format(ids=", ".join(["%s"] * len(ids))), [AlertKind.REFER, day, *ids])
-        rows = cursor.fetchall()
-    convert = _context_converters()
+    if not ids:
+        return {}
+    rows = plain_sql.read_rows(_context_sql().format(ids=", ".join(["%s"] * len(ids))),
+                               [AlertKind.REFER, day, *ids], _context_fields())
     patients = {}
     clinic = None
-    for raw in rows:
-        row = [_apply(converters, value) if converters else value
-               for value, converters in zip(raw, convert, strict=True)]
+    for row in rows:
         pk, time_zone, threshold, *status, stored_at, open_referral, has_entry = row[:-len(CLINIC_POLICY_FIELDS)]
         if clinic is None:
             clinic = _clinic_policy(dict(zip(CLINIC_POLICY_FIELDS, row[-len(CLINIC_POLICY_FIELDS):], strict=True)))
@@ -119,17 +116,13 @@ def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> dict[i
     return patients
 
 
-def _field(model: type[Model], name: str) -> Field:
-    field = model._meta.get_field(name)
-    assert isinstance(field, Field)
-    return field
-
-
-def _context_fields() -> list[Field | None]:
+@functools.cache
+def _context_fields() -> tuple[Field | None, ...]:
     """The model field behind each column of `_context_sql` (None: a plain value, such as EXISTS)."""
-    return [_field(User, "id"), _field(User, "time_zone"), _field(PatientThreshold, "threshold"),
-            *(_field(PatientStatus, name) for name in (*STATUS_FIELDS, "updated_at")), None, None,
-            *(_field(ClinicPolicy, name) for name in CLINIC_POLICY_FIELDS)]
+    field = plain_sql.field
+    return (field(User, "id"), field(User, "time_zone"), field(PatientThreshold, "threshold"),
+            *(field(PatientStatus, name) for name in (*STATUS_FIELDS, "updated_at")), None, None,
+            *(field(ClinicPolicy, name) for name in CLINIC_POLICY_FIELDS))
 
 
 @functools.cache
@@ -137,8 +130,9 @@ def _context_sql() -> str:
     user, threshold = User._meta.db_table, PatientThreshold._meta.db_table
     status, policy = PatientStatus._meta.db_table, ClinicPolicy._meta.db_table
     alert, entry = Alert._meta.db_table, SymptomEntry._meta.db_table
-    status_columns = ", ".join(f"s.{_field(PatientStatus, name).column}" for name in (*STATUS_FIELDS, "updated_at"))
-    policy_columns = ", ".join(f"p.{_field(ClinicPolicy, name).column}" for name in CLINIC_POLICY_FIELDS)
+    field = plain_sql.field
+    status_columns = ", ".join(f"s.{field(PatientStatus, name).column}" for name in (*STATUS_FIELDS, "updated_at"))
+    policy_columns = ", ".join(f"p.{field(ClinicPolicy, name).column}" for name in CLINIC_POLICY_FIELDS)
     return (
         f"SELECT u.id, u.time_zone, t.threshold, {status_columns}, "
         f"EXISTS(SELECT 1 FROM {alert} a WHERE a.patient_id = u.id AND a.kind = %s AND a.resolved_at IS NULL), "
@@ -147,32 +141,6 @@ def _context_sql() -> str:
         f"LEFT JOIN {status} s ON s.patient_id = u.id LEFT JOIN {policy} p ON p.id = 1 "
         "WHERE u.id IN ({ids})"
     )
-
-
-def _context_converters() -> list[list[tuple[Callable[..., Any], Any]]]:
-    """What the ORM would apply to each column read (a JSON string to a list, SQLite's text to a
-    datetime...), for this connection's database; worked out once per backend."""
-    vendor = connection.vendor
-    if vendor not in _CONVERTERS:
-        converters: list[list[tuple[Callable[..., Any], Any]]] = []
-        for field in _context_fields():
-            if field is None:
-                converters.append([])
-                continue
-            column = field.get_col(field.model._meta.db_table)
-            converters.append([(converter, column) for converter in
-                               [*connection.ops.get_db_converters(column), *field.get_db_converters(connection)]])
-        _CONVERTERS[vendor] = converters
-    return _CONVERTERS[vendor]
-
-
-def _apply(converters: list[tuple[Callable[..., Any], Any]], value: Any) -> Any:
-    for converter, column in converters:
-        value = converter(value, column, connection)
-    return value
-
-
-_CONVERTERS: dict[str, list[list[tuple[Callable[..., Any], Any]]]] = {}
 
 
 CLINIC_POLICY_FIELDS = ("threshold", "min_days_per_week", "persist_days", "functional_days", "updated_at")
@@ -286,9 +254,7 @@ def _store_statuses(assessments: dict[int, rules.Assessment], last_days: dict[in
         if patients[pk].stored != current:
             rows.append(PatientStatus(patient_id=pk, **current.stored_values()))
     if rows:
-        PatientStatus.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["patient"], update_fields=[*STATUS_FIELDS, "updated_at"]
-        )
+        plain_sql.upsert(rows, unique_fields=["patient"], update_fields=[*STATUS_FIELDS, "updated_at"])
     return len(rows)
 
 
