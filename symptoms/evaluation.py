@@ -143,7 +143,8 @@ def _context_sql() -> str:
     )
 
 
-CLINIC_POLICY_FIELDS = ("threshold", "min_days_per_week", "persist_days", "functional_days", "updated_at")
+CLINIC_POLICY_FIELDS = ("threshold", "min_days_per_week", "persist_days", "functional_days", "review_days",
+                        "updated_at")
 
 
 def _clinic_policy(values: Mapping[str, Any]) -> ClinicPolicy:

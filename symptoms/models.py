@@ -118,6 +118,12 @@ class ClinicPolicy(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(7)],
         help_text=_("Days in the last 7 with dropped objects, balance or fine-motor trouble (1 to 7)."),
     )
+    review_days = models.PositiveSmallIntegerField(
+        _("days ahead to review a planned dose"), default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(7)],
+        help_text=_("A patient who is not well is flagged for review when a planned dose is this many days "
+                    "away or fewer (0 to 7; 0: never)."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -132,6 +138,8 @@ class ClinicPolicy(models.Model):
                                    name="clinic_policy_persist_days_7_42"),
             models.CheckConstraint(condition=Q(functional_days__gte=1, functional_days__lte=7),
                                    name="clinic_policy_functional_days_1_7"),
+            models.CheckConstraint(condition=Q(review_days__gte=0, review_days__lte=7),
+                                   name="clinic_policy_review_days_0_7"),
         ]
 
     def __str__(self) -> str:

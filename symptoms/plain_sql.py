@@ -22,6 +22,11 @@ def field(model: type[Model], name: str) -> Field:
     return found
 
 
+def column_name(model: type[Model], name: str) -> str:
+    """A field's column, quoted for this database."""
+    return connection.ops.quote_name(str(field(model, name).column))
+
+
 def read_rows(sql: str, params: Sequence[Any], fields: Sequence[Field | None]) -> list[list[Any]]:
     """Run a SELECT; each column converted as the ORM would convert `fields[i]` (None: left as read)."""
     with connection.cursor() as cursor:
@@ -36,7 +41,7 @@ def read_rows(sql: str, params: Sequence[Any], fields: Sequence[Field | None]) -
 def _converters(fields: tuple[Field | None, ...], vendor: str) -> list[list[Converter]]:
     """What the ORM applies to each column it reads (a JSON string to a list, SQLite's text to a
     datetime...), for this database; worked out once per list of fields."""
-    result = []
+    result: list[list[Converter]] = []
     for column_field in fields:
         if column_field is None:
             result.append([])
@@ -66,12 +71,11 @@ def upsert(objects: Sequence[Model], unique_fields: Sequence[str], update_fields
         for column in fields:
             params.append(column.get_db_prep_save(column.pre_save(instance, add=True), connection))
     row = f"({', '.join(['%s'] * len(fields))})"
-    updates = ", ".join(f"{quote(field(model, name).column)} = EXCLUDED.{quote(field(model, name).column)}"
-                        for name in update_fields)
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(column.column) for column in fields)}) "
+    updates = ", ".join(f"{column_name(model, name)} = EXCLUDED.{column_name(model, name)}" for name in update_fields)
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(column.column)) for column in fields)}) "
            f"VALUES {', '.join([row] * len(objects))} "
-           f"ON CONFLICT ({', '.join(quote(field(model, name).column) for name in unique_fields)}) "
-           f"DO UPDATE SET {updates} RETURNING {quote(meta.pk.column)}")
+           f"ON CONFLICT ({', '.join(column_name(model, name) for name in unique_fields)}) "
+           f"DO UPDATE SET {updates} RETURNING {quote(str(meta.pk.column))}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         keys = [key for (key,) in cursor.fetchall()]

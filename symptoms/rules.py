@@ -238,6 +238,17 @@ def functional_impact(week: list[DayEntry]) -> str:
     return NO_IMPACT
 
 
+def daily_functional_impacts(entries: Iterable[DayEntry], first: date, last: date) -> list[str]:
+    """`functional_impact` on each day from `first` to `last`, over the 7 days ending that day,
+    as `assess` would estimate it on that day."""
+    diary = _Diary(entries, last)
+    return [functional_impact(diary.week(first + timedelta(days=offset)))
+            for offset in range((last - first).days + 1)]
+
+
+IMPACT_ORDER = (NO_IMPACT, INSTRUMENTAL, SELF_CARE)
+
+
 def _status(streak: int, affected_days: int, average: Fraction | None, policy: Policy) -> str:
     if streak >= policy.persist_days:
         return REFER
