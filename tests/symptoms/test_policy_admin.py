@@ -13,7 +13,8 @@ CHANGE_URL = "/admin/symptoms/clinicpolicy/1/change/"
 
 
 def form(**changes):
-    return {"threshold": "4.00", "min_days_per_week": "4", "persist_days": "14", "functional_days": "3", **changes}
+    return {"threshold": "4.00", "min_days_per_week": "4", "persist_days": "14", "functional_days": "3", "review_days": "3",
+            **changes}
 
 
 def test_admin_sets_the_clinic_threshold(client, clinic, django_capture_on_commit_callbacks, monkeypatch):
@@ -22,15 +23,16 @@ def test_admin_sets_the_clinic_threshold(client, clinic, django_capture_on_commi
     client.force_login(clinic.admin)
     assert client.get("/admin/symptoms/clinicpolicy/").status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(CHANGE_URL, form(threshold="4.50", persist_days="21"))
+        response = client.post(CHANGE_URL, form(threshold="4.50", persist_days="21", review_days="5"))
     assert response.status_code == 302
     policy = ClinicPolicy.current()
-    assert (policy.threshold, policy.persist_days) == (Decimal("4.50"), 21)
+    assert (policy.threshold, policy.persist_days, policy.review_days) == (Decimal("4.50"), 21, 5)
     assert queued == [True]  # everyone is re-assessed with the new policy
 
 
 @pytest.mark.parametrize("field,value", [("threshold", "5.50"), ("threshold", "3.99"), ("min_days_per_week", "0"),
-                                         ("persist_days", "100"), ("threshold", "abc")])
+                                         ("persist_days", "100"), ("threshold", "abc"), ("review_days", "8"),
+                                         ("review_days", "-1")])
 def test_admin_out_of_range_value_is_refused_and_nothing_changes(client, clinic, field, value):
     ClinicPolicy.current()
     client.force_login(clinic.admin)
