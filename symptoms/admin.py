@@ -18,6 +18,7 @@ from symptoms.models import (
     SymptomEntry,
 )
 from symptoms.patient_record import set_patient_threshold
+from treatment.models import Administration, ClinicianGrade, Course
 
 logger = logging.getLogger(__name__)
 
@@ -146,3 +147,41 @@ class RecordAccessAdmin(ReadOnlyAdmin):
     search_fields = ["actor_username", "patient_username"]
     date_hierarchy = "at"
     list_select_related = False
+
+
+class AdministrationInline(admin.TabularInline):
+    model = Administration
+    extra = 1
+    fields = ["date", "dose_percent", "note"]
+
+
+@admin.register(Course)
+class CourseAdmin(HealthDataAdmin):
+    """Treatment courses with their dose days; clinicians record them on the record page or the API."""
+
+    read_action = RecordAccessAction.ADMIN_VIEWED_TREATMENT
+    list_display = ["patient", "agent", "regimen", "cycle_length_days", "ended_on"]
+    list_filter = ["agent"]
+    search_fields = ["patient__username", "patient__last_name"]
+    autocomplete_fields = ["patient"]
+    readonly_fields = ["created_by", "created_at", "updated_at"]
+    inlines = [AdministrationInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ClinicianGrade)
+class ClinicianGradeAdmin(HealthDataAdmin):
+    read_action = RecordAccessAction.ADMIN_VIEWED_TREATMENT
+    list_display = ["patient", "date", "grade", "recorded_by"]
+    search_fields = ["patient__username", "patient__last_name"]
+    autocomplete_fields = ["patient"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

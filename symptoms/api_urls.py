@@ -1,6 +1,6 @@
 from django.urls import path
 
-from symptoms import api
+from symptoms import api, treatment_api
 
 urlpatterns = [
     path("entries/", api.EntryListView.as_view(), name="api-entries"),
@@ -11,4 +11,10 @@ urlpatterns = [
     path("patients/<int:patient_id>/assessment/", api.PatientAssessmentView.as_view(), name="api-patient-assessment"),
     path("alerts/", api.AlertListView.as_view(), name="api-alerts"),
     path("alerts/<int:alert_id>/acknowledge/", api.AlertAcknowledgeView.as_view(), name="api-alert-acknowledge"),
+    path("treatment/", treatment_api.PatientTreatmentView.as_view(), name="api-treatment"),
+    path("patients/<int:patient_id>/courses/", treatment_api.PatientCoursesView.as_view(), name="api-patient-courses"),
+    path("courses/<int:course_id>/", treatment_api.CourseView.as_view(), name="api-course"),
+    path("courses/<int:course_id>/administrations/<str:date>/", treatment_api.AdministrationView.as_view(),
+         name="api-administration"),
+    path("patients/<int:patient_id>/grades/", treatment_api.PatientGradesView.as_view(), name="api-patient-grades"),
 ]

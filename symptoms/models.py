@@ -280,6 +280,10 @@ class RecordAccessAction(models.TextChoices):
     ADMIN_VIEWED_THRESHOLD = "admin_viewed_threshold", _("Read the patient's threshold in the admin")
     ACKNOWLEDGED_ALERT = "acknowledged_alert", _("Acknowledged an alert")
     CHANGED_THRESHOLD = "changed_threshold", _("Changed the patient's threshold")
+    VIEWED_TREATMENT_API = "viewed_treatment_api", _("Read the patient's treatment and grades (API)")
+    CHANGED_TREATMENT = "changed_treatment", _("Changed the patient's treatment")
+    RECORDED_GRADE = "recorded_grade", _("Recorded a neuropathy grade")
+    ADMIN_VIEWED_TREATMENT = "admin_viewed_treatment", _("Read the patient's treatment or grades in the admin")
 
 
 class RecordAccess(models.Model):

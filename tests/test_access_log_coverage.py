@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from symptoms import evaluation
 from symptoms.models import Alert, PatientThreshold, RecordAccess, SymptomEntry
 from tests.factories import CareTeamMemberFactory, EntryFactory, PatientFactory
+from treatment.models import Administration, ClinicianGrade, Course
 
 # What only health data shows: the diary's note, the patient's own threshold, their status's average
 # and the note on their alert. A page showing any of them shows health data.
@@ -36,12 +37,15 @@ HEALTH_DATA = {
     "api/v1/patients/<int:patient_id>/entries/": "/api/v1/patients/{patient}/entries/",
     "api/v1/patients/<int:patient_id>/assessment/": "/api/v1/patients/{patient}/assessment/",
     "api/v1/alerts/": "/api/v1/alerts/",
+    "api/v1/patients/<int:patient_id>/courses/": "/api/v1/patients/{patient}/courses/",
+    "api/v1/patients/<int:patient_id>/grades/": "/api/v1/patients/{patient}/grades/",
 }
 # Changes, not reads: they are logged as what they do (acknowledged, changed the threshold).
 WRITES = {
     "clinician/patients/<int:patient_id>/alerts/<int:alert_id>/acknowledge/",
     "clinician/patients/<int:patient_id>/threshold/",
     "api/v1/alerts/<int:alert_id>/acknowledge/",
+    "api/v1/courses/<int:course_id>/", "api/v1/courses/<int:course_id>/administrations/<str:date>/",
 }
 # Everything else: signing in and out, settings, the library, the API's description, and the patient's
 # own diary (staff get 403 there). Each is fetched below to check it shows no health data to staff.
@@ -56,8 +60,9 @@ NO_HEALTH_DATA = {
     "api/v1/auth/token/": None, "api/v1/schema/": "/api/v1/schema/", "api/v1/docs/": "/api/v1/docs/",
     "api/v1/entries/": "/api/v1/entries/", "api/v1/entries/<str:date>/": "/api/v1/entries/{today}/",
     "api/v1/assessment/": "/api/v1/assessment/", "api/v1/articles/": "/api/v1/articles/", "api/v1/^.*$": None,
+    "api/v1/treatment/": "/api/v1/treatment/",
 }
-HEALTH_DATA_ADMIN = {SymptomEntry, Alert, PatientThreshold, "symptoms.patientstatus"}
+HEALTH_DATA_ADMIN = {SymptomEntry, Alert, PatientThreshold, "symptoms.patientstatus", Course, ClinicianGrade}
 
 
 def routes(patterns=None, prefix=""):
@@ -81,6 +86,9 @@ def record(clinic):
     PatientThreshold.objects.create(patient=patient, threshold=THRESHOLD, set_by=clinic.clinician)
     evaluation.evaluate_patient(patient)
     assert Alert.objects.filter(patient=patient).update(note=ALERT_NOTE)
+    course = Course.objects.create(patient=patient, agent="oxaliplatin", cycle_length_days=14)
+    Administration.objects.create(course=course, date=patient.local_today() - timedelta(days=10))
+    ClinicianGrade.objects.create(patient=patient, date=patient.local_today(), grade=2, note=MARKER)
     return clinic
 
 

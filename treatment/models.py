@@ -49,7 +49,8 @@ def _note_field() -> models.TextField:
 class Course(models.Model):
     """One neurotoxic treatment of one patient; several may run one after another or at once."""
 
-    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="courses")
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="courses",
+                                limit_choices_to={"role": "patient"})
     agent = models.CharField(_("agent"), max_length=24, choices=Agent.choices)
     regimen = models.CharField(_("regimen"), max_length=REGIMEN_MAX_LENGTH, blank=True, default="",
                                help_text=_("For example mFOLFOX6."))
@@ -104,7 +105,8 @@ class Administration(models.Model):
 class ClinicianGrade(models.Model):
     """A clinician's CTCAE grade (0-4) of peripheral sensory neuropathy, recorded at a visit."""
 
-    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="neuropathy_grades")
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="neuropathy_grades",
+                                limit_choices_to={"role": "patient"})
     date = models.DateField(_("date"))
     grade = models.PositiveSmallIntegerField(
         _("CTCAE grade"), validators=[MinValueValidator(GRADE_MIN), MaxValueValidator(GRADE_MAX)])

@@ -13,8 +13,8 @@ CHANGE_URL = "/admin/symptoms/clinicpolicy/1/change/"
 
 
 def form(**changes):
-    return {"threshold": "4.00", "min_days_per_week": "4", "persist_days": "14", "functional_days": "3", "review_days": "3",
-            **changes}
+    return {"threshold": "4.00", "min_days_per_week": "4", "persist_days": "14", "functional_days": "3",
+            "review_days": "3", **changes}
 
 
 def test_admin_sets_the_clinic_threshold(client, clinic, django_capture_on_commit_callbacks, monkeypatch):
