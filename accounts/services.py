@@ -1,4 +1,5 @@
-"""Creating accounts and care teams; shared by `adduser`, `seed_demo` and the admin."""
+"""Creating accounts and care teams (shared by `adduser`, `seed_demo` and the admin), and finding a
+clinician's own patient."""
 
 from collections.abc import Iterable
 
@@ -63,3 +64,10 @@ def save_settings(account_form, preferences_form) -> None:
     """A person's own settings and email choices, saved together or not at all (forms already valid)."""
     account_form.save()
     preferences_form.save()
+
+
+def care_team_patient(clinician: User, patient_id: int) -> User:
+    """One of the clinician's own patients; anyone else's raises User.DoesNotExist (a 404 to the caller)."""
+    if not clinician.is_clinician:
+        raise User.DoesNotExist
+    return clinician.patients.get(pk=patient_id)

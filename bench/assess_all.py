@@ -413,8 +413,7 @@ def time_worker_processes(now: datetime, processes: int) -> tuple[float, int]:
 
     from symptoms import evaluation
 
-    ids = evaluation.active_patient_ids()
-    chunks = [ids[start:start + evaluation.BATCH_SIZE] for start in range(0, len(ids), evaluation.BATCH_SIZE)]
+    chunks = evaluation.chunks(evaluation.active_patient_ids())
     clear_statuses_and_alerts()
     _CHUNK_NOW = now
     connections.close_all()  # each forked process opens its own

@@ -12,21 +12,17 @@ GUNICORN_BIND (127.0.0.1:8000: only the proxy in front should reach it).
 
 import os
 import sys
+from pathlib import Path
 
+# gunicorn reads this file before it changes directory (--chdir): the project is found from here.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-def _whole_number(name: str, default: int, maximum: int) -> int:
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
-        sys.exit(f"{name} must be a whole number from 1 to {maximum}, not {text!r}")
-    return int(text)
+from cipn_tracker.env import env_int, env_str  # noqa: E402
 
-
-workers = _whole_number("WEB_CONCURRENCY", os.cpu_count() or 1, 256)
+workers = env_int("WEB_CONCURRENCY", os.cpu_count() or 1, minimum=1, maximum=256)
 worker_class = "gthread"
-threads = _whole_number("GUNICORN_THREADS", 4, 64)
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+threads = env_int("GUNICORN_THREADS", 4, minimum=1, maximum=64)
+bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
 # Longer than the proxy's idle keep-alive would cut a connection in use; short enough to free threads.
 keepalive = 5
 # A request that takes longer than this is a bug or a stuck database: the worker is restarted.

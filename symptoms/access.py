@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import User
-from symptoms.patient_record import care_team_patient
+from accounts.services import care_team_patient
 
 
 def role_required(role: str):

@@ -155,8 +155,19 @@ class AdministrationInline(admin.TabularInline):
     fields = ["date", "dose_percent", "note"]
 
 
+class RecordsWhoAddsAdmin(admin.ModelAdmin):
+    """A new row remembers the admin who added it, in `added_by_field`."""
+
+    added_by_field: str
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            setattr(obj, self.added_by_field, request.user)
+        super().save_model(request, obj, form, change)
+
+
 @admin.register(Course)
-class CourseAdmin(HealthDataAdmin):
+class CourseAdmin(RecordsWhoAddsAdmin, HealthDataAdmin):
     """Treatment courses with their dose days; clinicians record them on the record page or the API."""
 
     read_action = RecordAccessAction.ADMIN_VIEWED_TREATMENT
@@ -166,22 +177,14 @@ class CourseAdmin(HealthDataAdmin):
     autocomplete_fields = ["patient"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     inlines = [AdministrationInline]
-
-    def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+    added_by_field = "created_by"
 
 
 @admin.register(ClinicianGrade)
-class ClinicianGradeAdmin(HealthDataAdmin):
+class ClinicianGradeAdmin(RecordsWhoAddsAdmin, HealthDataAdmin):
     read_action = RecordAccessAction.ADMIN_VIEWED_TREATMENT
     list_display = ["patient", "date", "grade", "recorded_by"]
     search_fields = ["patient__username", "patient__last_name"]
     autocomplete_fields = ["patient"]
     readonly_fields = ["recorded_by", "recorded_at"]
-
-    def save_model(self, request, obj, form, change) -> None:
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+    added_by_field = "recorded_by"

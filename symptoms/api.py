@@ -232,7 +232,7 @@ class AssessmentSerializer(serializers.Serializer):
     streak_days = serializers.IntegerField()
     streak_start = serializers.DateField(allow_null=True)
     urgent = serializers.ListField(child=serializers.ChoiceField(choices=rules.URGENT_SIGNALS))
-    functional_impact = serializers.ChoiceField(choices=(rules.NO_IMPACT, rules.INSTRUMENTAL, rules.SELF_CARE))
+    functional_impact = serializers.ChoiceField(choices=rules.FUNCTIONAL_IMPACTS)
     reasons = serializers.ListField(child=serializers.CharField())
 
 

@@ -67,7 +67,7 @@ def summarize(course_cycles: Sequence[Cycle], entries: Iterable[rules.DayEntry],
         averages = [day.weekly_average for day in days if day.weekly_average is not None]
         logged = [day.entry for day in days if day.entry is not None]
         impacts = rules.daily_functional_impacts(diary, cycle.start, last)
-        impact = max(impacts, key=rules.IMPACT_ORDER.index)
+        impact = max(impacts, key=rules.FUNCTIONAL_IMPACTS.index)
         worst = max(averages) if averages else None
         previous = summaries[-1].worst_weekly_average if summaries else None
         in_cycle = [grade.grade for grade in grade_list if cycle.start <= grade.date <= last]
@@ -97,7 +97,7 @@ def settled_before(cycle: Cycle, entries: Iterable[rules.DayEntry], as_of: date,
     average = rules.weekly_average(entries, day, policy.min_days_per_week)
     if average is None:
         return None
-    return average <= policy.threshold and rules.daily_functional_impacts(entries, day, day) == [rules.NO_IMPACT]
+    return average <= policy.threshold and rules.daily_functional_impacts(entries, day, day)[0] == rules.NO_IMPACT
 
 
 def is_rising(worst: Fraction | None, previous_worst: Fraction | None) -> bool:

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from symptoms import evaluation, plain_sql
+from symptoms import evaluation
 from symptoms.entry_fields import check_day_is_editable, clean_entry, editable_days
 from symptoms.models import SymptomEntry
 
@@ -51,8 +51,9 @@ def record_entry(patient: User, day: date, values: Mapping[str, object], *,
     entry = SymptomEntry(patient=patient, date=day, **columns)
     with transaction.atomic():
         locked = evaluation.lock_patients([patient.pk], day=day)
-        created = not locked[patient.pk].has_entry
-        plain_sql.upsert([entry], unique_fields=["patient", "date"], update_fields=[*columns, "updated_at"])
+        created = not locked.patients[patient.pk].has_entry
+        SymptomEntry.objects.bulk_create([entry], update_conflicts=True, unique_fields=["patient", "date"],
+                                         update_fields=[*columns, "updated_at"])
         evaluation.evaluate_locked(locked, now, changed_from=day)
     if not created:
         # The row kept its first `created_at`; read it from the database if anyone asks.
@@ -69,7 +70,7 @@ def delete_entry(patient: User, day: date, *, now: datetime | None = None) -> bo
     check_day_is_editable(patient, day, now)
     with transaction.atomic():
         locked = evaluation.lock_patients([patient.pk], day=day)
-        if not locked[patient.pk].has_entry:
+        if not locked.patients[patient.pk].has_entry:
             return False
         SymptomEntry.objects.filter(patient=patient, date=day).delete()
         evaluation.evaluate_locked(locked, now, changed_from=day)

@@ -10,7 +10,7 @@ patient and kind" is the last word.
 
 import functools
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -75,11 +75,17 @@ class LockedPatient:
     open_referral: bool
     # Whether the day asked for in `lock_patients` had an entry when the lock was taken.
     has_entry: bool
-    # The clinic's policy, read in the same statement (the same for every patient of a batch).
+
+
+@dataclass(frozen=True)
+class Locked:
+    """The patients this transaction has locked, and the clinic policy read with them."""
+
+    patients: dict[int, LockedPatient]
     clinic: ClinicPolicy
 
 
-def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> dict[int, LockedPatient]:
+def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> Locked:
     """Lock these patients' rows (in id order, so concurrent batches cannot deadlock) for the caller's
     transaction, then read their zone, own threshold, stored assessment, whether a referral alert is
     open, whether `day` has an entry, and the clinic's policy. One change to a diary at a time: a save,
@@ -90,30 +96,28 @@ def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> dict[i
     `day_entries` is read: on every save, building these with the ORM cost more than running them.
     """
     wanted = sorted(set(patient_ids))
-    if not wanted:
-        return {}
-    placeholders = ", ".join(["%s"] * len(wanted))
-    for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id FROM {User._meta.db_table} WHERE id IN ({placeholders}) ORDER BY id{for_update}",
-                       wanted)
-        ids = [row[0] for row in cursor.fetchall()]
+    ids = []
+    if wanted:
+        placeholders = ", ".join(["%s"] * len(wanted))
+        for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id FROM {User._meta.db_table} WHERE id IN ({placeholders}) ORDER BY id"
+                           f"{for_update}", wanted)
+            ids = [row[0] for row in cursor.fetchall()]
     if not ids:
-        return {}
+        return Locked({}, ClinicPolicy.current())
     rows = plain_sql.read_rows(_context_sql().format(ids=", ".join(["%s"] * len(ids))),
                                [AlertKind.REFER, day, *ids], _context_fields())
+    policy_columns = len(_clinic_policy_fields())
     patients = {}
-    clinic = None
     for row in rows:
-        pk, time_zone, threshold, *status, stored_at, open_referral, has_entry = row[:-len(CLINIC_POLICY_FIELDS)]
-        if clinic is None:
-            clinic = _clinic_policy(dict(zip(CLINIC_POLICY_FIELDS, row[-len(CLINIC_POLICY_FIELDS):], strict=True)))
+        pk, time_zone, threshold, *status, stored_at, open_referral, has_entry = row[:-policy_columns]
         stored_row = dict(zip(STATUS_FIELDS, status, strict=True))
         stored = PatientAssessment.from_stored(stored_row) if stored_row["as_of"] is not None else None
         patients[pk] = LockedPatient(
             pk=pk, time_zone=time_zone, own_threshold=threshold, stored=stored, stored_at=stored_at,
-            open_referral=bool(open_referral), has_entry=bool(has_entry), clinic=clinic)
-    return patients
+            open_referral=bool(open_referral), has_entry=bool(has_entry))
+    return Locked(patients, _clinic_policy(dict(zip(_clinic_policy_fields(), rows[0][-policy_columns:], strict=True))))
 
 
 @functools.cache
@@ -122,7 +126,7 @@ def _context_fields() -> tuple[Field | None, ...]:
     field = plain_sql.field
     return (field(User, "id"), field(User, "time_zone"), field(PatientThreshold, "threshold"),
             *(field(PatientStatus, name) for name in (*STATUS_FIELDS, "updated_at")), None, None,
-            *(field(ClinicPolicy, name) for name in CLINIC_POLICY_FIELDS))
+            *(field(ClinicPolicy, name) for name in _clinic_policy_fields()))
 
 
 @functools.cache
@@ -132,7 +136,7 @@ def _context_sql() -> str:
     alert, entry = Alert._meta.db_table, SymptomEntry._meta.db_table
     field = plain_sql.field
     status_columns = ", ".join(f"s.{field(PatientStatus, name).column}" for name in (*STATUS_FIELDS, "updated_at"))
-    policy_columns = ", ".join(f"p.{field(ClinicPolicy, name).column}" for name in CLINIC_POLICY_FIELDS)
+    policy_columns = ", ".join(f"p.{field(ClinicPolicy, name).column}" for name in _clinic_policy_fields())
     return (
         f"SELECT u.id, u.time_zone, t.threshold, {status_columns}, "
         f"EXISTS(SELECT 1 FROM {alert} a WHERE a.patient_id = u.id AND a.kind = %s AND a.resolved_at IS NULL), "
@@ -143,8 +147,10 @@ def _context_sql() -> str:
     )
 
 
-CLINIC_POLICY_FIELDS = ("threshold", "min_days_per_week", "persist_days", "functional_days", "review_days",
-                        "updated_at")
+@functools.cache
+def _clinic_policy_fields() -> tuple[str, ...]:
+    """Every column of the clinic policy but its id (there is one row, id 1)."""
+    return tuple(column.name for column in ClinicPolicy._meta.concrete_fields if not column.primary_key)
 
 
 def _clinic_policy(values: Mapping[str, Any]) -> ClinicPolicy:
@@ -163,7 +169,7 @@ def evaluate_patients(patient_ids: Iterable[int], now: datetime | None = None) -
     """Re-assess these patients as of their own today; returns how many statuses changed."""
     now = now or timezone.now()
     changed = 0
-    for batch in _batches(sorted(set(patient_ids)), BATCH_SIZE):
+    for batch in chunks(sorted(set(patient_ids))):
         with transaction.atomic():
             changed += evaluate_locked(lock_patients(batch), now)
     return changed
@@ -192,10 +198,11 @@ def due_patient_ids(now: datetime) -> list[int]:
     return [pk for pk, zone, as_of in rows if as_of is None or as_of < _local_today(now, zone)]
 
 
-def evaluate_locked(patients: Mapping[int, LockedPatient], now: datetime, changed_from: date | None = None) -> int:
+def evaluate_locked(locked: Locked, now: datetime, changed_from: date | None = None) -> int:
     """Re-assess patients whose rows this transaction has locked (`lock_patients`), and store the result:
     their statuses where they changed, and their alerts. `changed_from`: the earliest day whose entry this
     transaction changed. Returns how many statuses changed."""
+    patients, clinic = locked.patients, locked.clinic
     if not patients:
         return 0
     as_of = {pk: _local_today(now, patient.time_zone) for pk, patient in patients.items()}
@@ -203,7 +210,6 @@ def evaluate_locked(patients: Mapping[int, LockedPatient], now: datetime, change
     if changed_from is not None:
         since = min(since, changed_from)  # the changed day is read, whatever the backfill window
     recent = day_entries(patients, since)
-    clinic = next(iter(patients.values())).clinic
     policies = {pk: policy_for(clinic, patient.own_threshold) for pk, patient in patients.items()}
     earlier = {pk: streak for pk, patient in patients.items()
                if (streak := _stored_streak(patient, clinic, policies[pk])) is not None}
@@ -237,9 +243,10 @@ def _last_entry_days(recent: Mapping[int, list[rules.DayEntry]], patient_ids: li
     return {pk: last.get(pk) for pk in patient_ids}
 
 
-def _batches(ids: list[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+def chunks(ids: list[int]) -> list[list[int]]:
+    """Patient ids in the batches they are evaluated in (BATCH_SIZE): one transaction, or one worker's task,
+    each."""
+    return [ids[start:start + BATCH_SIZE] for start in range(0, len(ids), BATCH_SIZE)]
 
 
 def _local_today(now: datetime, zone_name: str) -> date:
@@ -255,7 +262,9 @@ def _store_statuses(assessments: dict[int, rules.Assessment], last_days: dict[in
         if patients[pk].stored != current:
             rows.append(PatientStatus(patient_id=pk, **current.stored_values()))
     if rows:
-        plain_sql.upsert(rows, unique_fields=["patient"], update_fields=[*STATUS_FIELDS, "updated_at"])
+        PatientStatus.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["patient"], update_fields=[*STATUS_FIELDS, "updated_at"]
+        )
     return len(rows)
 
 

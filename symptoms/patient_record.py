@@ -31,13 +31,6 @@ RECORD_ENTRY_DAYS = 84
 CLOSED_ALERTS_SHOWN = 10
 
 
-def care_team_patient(clinician: User, patient_id: int) -> User:
-    """One of the clinician's own patients; anyone else's raises User.DoesNotExist (a 404 to the caller)."""
-    if not clinician.is_clinician:
-        raise User.DoesNotExist
-    return clinician.patients.get(pk=patient_id)
-
-
 @dataclass(frozen=True)
 class PatientRecord:
     """What a clinician sees of one patient; a fixed number of queries however long the diary."""

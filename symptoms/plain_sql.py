@@ -1,9 +1,9 @@
-"""Plain SQL for the few statements every diary save runs.
+"""Plain SQL for the read every diary save runs with the patient's lock (`evaluation.lock_patients`).
 
-On each save, building these statements with the ORM cost more than the database's work
-(bench/load.py, README "Benchmarks"). Values still go through the model fields' own
-conversions both ways, so what is written and read is exactly what the ORM would write and
-read, on PostgreSQL and SQLite alike.
+Building that statement with the ORM cost more than the database's work (one PUT went from
+12.7 to 6.7 ms, bench/load.py and README "Benchmarks"). Each column still goes through the
+model field's own conversion, so what is read is exactly what the ORM would read, on
+PostgreSQL and SQLite alike. (Writes stay with the ORM: plain SQL bought nothing measurable there.)
 """
 
 import functools
@@ -20,11 +20,6 @@ def field(model: type[Model], name: str) -> Field:
     found = model._meta.get_field(name)
     assert isinstance(found, Field)
     return found
-
-
-def column_name(model: type[Model], name: str) -> str:
-    """A field's column, quoted for this database."""
-    return connection.ops.quote_name(str(field(model, name).column))
 
 
 def read_rows(sql: str, params: Sequence[Any], fields: Sequence[Field | None]) -> list[list[Any]]:
@@ -56,29 +51,3 @@ def _convert(value: Any, converters: list[Converter]) -> Any:
     for converter, column in converters:
         value = converter(value, column, connection)
     return value
-
-
-def upsert(objects: Sequence[Model], unique_fields: Sequence[str], update_fields: Sequence[str]) -> None:
-    """`INSERT … ON CONFLICT (unique_fields) DO UPDATE SET update_fields … RETURNING pk` of these
-    objects of one model, written as `bulk_create(update_conflicts=True)` writes them (`auto_now`
-    fields set, each value prepared by its field); sets each object's primary key."""
-    model = type(objects[0])
-    meta = model._meta
-    fields = [column for column in meta.concrete_fields if column is not meta.auto_field]
-    quote = connection.ops.quote_name
-    params = []
-    for instance in objects:
-        for column in fields:
-            params.append(column.get_db_prep_save(column.pre_save(instance, add=True), connection))
-    row = f"({', '.join(['%s'] * len(fields))})"
-    updates = ", ".join(f"{column_name(model, name)} = EXCLUDED.{column_name(model, name)}" for name in update_fields)
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(column.column)) for column in fields)}) "
-           f"VALUES {', '.join([row] * len(objects))} "
-           f"ON CONFLICT ({', '.join(column_name(model, name) for name in unique_fields)}) "
-           f"DO UPDATE SET {updates} RETURNING {quote(str(meta.pk.column))}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        keys = [key for (key,) in cursor.fetchall()]
-    if meta.auto_field is not None:
-        for instance, key in zip(objects, keys, strict=True):
-            instance.pk = key

@@ -39,6 +39,7 @@ STATUSES = (REFER, WATCH, INSUFFICIENT_DATA, OK)
 FALL, SEVERE_SCORE, WORSENING = "fall", "severe_score", "worsening"
 URGENT_SIGNALS = (FALL, SEVERE_SCORE, WORSENING)
 NO_IMPACT, INSTRUMENTAL, SELF_CARE = "none", "instrumental", "self_care"
+FUNCTIONAL_IMPACTS = (NO_IMPACT, INSTRUMENTAL, SELF_CARE)  # least to most limiting
 
 WEEK_DAYS = 7
 SEVERE_DAY_SCORE = 8
@@ -244,9 +245,6 @@ def daily_functional_impacts(entries: Iterable[DayEntry], first: date, last: dat
     diary = _Diary(entries, last)
     return [functional_impact(diary.week(first + timedelta(days=offset)))
             for offset in range((last - first).days + 1)]
-
-
-IMPACT_ORDER = (NO_IMPACT, INSTRUMENTAL, SELF_CARE)
 
 
 def _status(streak: int, affected_days: int, average: Fraction | None, policy: Policy) -> str:

@@ -40,8 +40,7 @@ def evaluate_patients(patient_ids: list[int]) -> int:
 
 def _fan_out(patient_ids: list[int], what: str) -> int:
     """Ids in chunks of one batch each, so every worker process can take a share."""
-    chunks = [patient_ids[start:start + evaluation.BATCH_SIZE]
-              for start in range(0, len(patient_ids), evaluation.BATCH_SIZE)]
+    chunks = evaluation.chunks(patient_ids)
     for chunk in chunks:
         evaluate_patients.apply_async((chunk,))
     logger.info("%s: %d patients in %d chunks handed to workers", what, len(patient_ids), len(chunks))

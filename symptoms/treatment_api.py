@@ -2,16 +2,20 @@
 administrations and grades for their own patients. Other clinicians' patients and their courses are
 a 404; every staff read and change is in the access log."""
 
+from dataclasses import asdict
+
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
+from accounts.services import care_team_patient
 from cipn_tracker.api import SafeJSONParser, StrictSerializer, error_responses
-from symptoms import treatment_record
+from symptoms import rules, treatment_record
 from symptoms.access_log import log_record_access
 from symptoms.api import NOT_A_PATIENT, NOT_YOUR_PATIENT, PATIENT_ID, IsPatient, day_in_path, id_in_path
 from symptoms.assessments import two_places
@@ -28,11 +32,10 @@ from treatment.calendar import (
     NOTE_MAX_LENGTH,
     REGIMEN_MAX_LENGTH,
 )
-from treatment.models import Agent, ClinicianGrade, Course
+from treatment.models import Agent, Course
 
 COURSE_ID = id_in_path("course_id", "a course of one of your own patients")
 NOT_YOUR_COURSE = "no such course among your own patients' (anyone not on the care team gets this)"
-IMPACTS = ("none", "instrumental", "self_care")
 
 
 # --- What is sent ---------------------------------------------------------------------------------------------
@@ -74,7 +77,7 @@ class CycleSummarySerializer(serializers.Serializer):
     days_above_threshold = serializers.IntegerField()
     worst_day_score = serializers.IntegerField(allow_null=True)
     falls = serializers.IntegerField()
-    functional_impact = serializers.ChoiceField(choices=IMPACTS)
+    functional_impact = serializers.ChoiceField(choices=rules.FUNCTIONAL_IMPACTS)
     settled_before_next = serializers.BooleanField(allow_null=True)
     rising = serializers.BooleanField()
     clinician_grade = serializers.IntegerField(allow_null=True)
@@ -103,55 +106,47 @@ class TreatmentSerializer(serializers.Serializer):
     grades = GradeSerializer(many=True)
 
 
-def course_json(record: treatment_record.CourseRecord) -> dict[str, object]:
+def course_values(record: treatment_record.CourseRecord) -> dict[str, object]:
     course = record.course
     return {
         "id": course.pk, "agent": course.agent, "regimen": course.regimen,
-        "cycle_length_days": course.cycle_length_days,
-        "ended_on": course.ended_on.isoformat() if course.ended_on else None,
-        "administrations": [{"date": given.date.isoformat(), "dose_percent": given.dose_percent, "note": given.note}
-                            for given in course.administrations.all()],
-        "cycles": [{**summary.__dict__, "start": summary.start.isoformat(), "end": summary.end.isoformat(),
-                    "worst_weekly_average": (float(two_places(summary.worst_weekly_average))  # type: ignore[arg-type]
-                                             if summary.worst_weekly_average is not None else None)}
+        "cycle_length_days": course.cycle_length_days, "ended_on": course.ended_on,
+        "administrations": list(course.administrations.all()),
+        "cycles": [{**asdict(summary), "worst_weekly_average": two_places(summary.worst_weekly_average)}
                    for summary in record.cycles],
     }
 
 
-def grade_json(grade: ClinicianGrade) -> dict[str, object]:
-    return {"id": grade.pk, "date": grade.date.isoformat(), "grade": grade.grade, "note": grade.note}
-
-
-def treatment_json(patient) -> dict[str, object]:
+def treatment_values(patient: User, only_course: int | None = None) -> dict[str, object]:
+    """The patient's courses (or just one) with cycle summaries, and the clinicians' grades."""
     record = treatment_record.treatment_record(patient)
-    return {"courses": [course_json(course) for course in record.courses],
-            "grades": [grade_json(grade) for grade in record.grades]}
+    return {"courses": [course_values(course) for course in record.courses
+                        if only_course is None or course.course.pk == only_course],
+            "grades": record.grades}
 
 
-def one_course_json(course: Course) -> dict[str, object]:
-    record = treatment_record.treatment_record(course.patient)
-    return next(course_json(found) for found in record.courses if found.course.pk == course.pk)
+def course_answer(course: Course, code: int = status.HTTP_200_OK) -> Response:
+    [shown] = treatment_values(course.patient, only_course=course.pk)["courses"]  # type: ignore[misc]
+    return Response(CourseSerializer(shown).data, status=code)
 
 
-def valid(serializer_class: type[StrictSerializer], request, partial: bool = False) -> dict:
-    if not isinstance(request.data, dict):
-        raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
-    serializer = serializer_class(data=request.data, partial=partial)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+def validated(serializer_class: type[StrictSerializer], request, partial: bool = False) -> dict:
+    body = serializer_class(data=request.data, partial=partial)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
 
 
 class ClinicianTreatmentView(APIView):
-    """A clinician's view of their own patients' treatment; anyone else gets a 404."""
+    """A clinician's view of their own patients' treatment. What the asker may not see (another
+    clinician's patient or course, a dose day that is not there) is a 404, whoever asks."""
 
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [SafeJSONParser]
 
-    def found(self, call, *args):
-        try:
-            return call(*args)
-        except courses.NotFound:
-            raise Http404 from None
+    def handle_exception(self, exc):
+        if isinstance(exc, ObjectDoesNotExist):
+            exc = NotFound()
+        return super().handle_exception(exc)
 
 
 # --- The views ----------------------------------------------------------------------------------------------
@@ -162,7 +157,7 @@ class PatientTreatmentView(APIView):
     @extend_schema(responses={200: TreatmentSerializer, **error_responses(401, 403, s403=NOT_A_PATIENT)})
     def get(self, request):
         """Your own courses, their administrations and cycle summaries, and your clinicians' grades."""
-        return Response(treatment_json(request.user))
+        return Response(TreatmentSerializer(treatment_values(request.user)).data)
 
 
 class PatientCoursesView(ClinicianTreatmentView):
@@ -170,8 +165,8 @@ class PatientCoursesView(ClinicianTreatmentView):
                                                        **error_responses(401, 404, s404=NOT_YOUR_PATIENT)})
     def get(self, request, patient_id: int):
         """One of your patients' courses (with administrations and cycle summaries) and grades."""
-        patient = self.found(courses.own_patient, request.user, patient_id)
-        body = treatment_json(patient)
+        patient = care_team_patient(request.user, patient_id)
+        body = TreatmentSerializer(treatment_values(patient)).data
         log_record_access(request.user, patient, RecordAccessAction.VIEWED_TREATMENT_API)
         return Response(body)
 
@@ -179,10 +174,9 @@ class PatientCoursesView(ClinicianTreatmentView):
                    responses={201: CourseSerializer, **error_responses(400, 401, 404, 415, s404=NOT_YOUR_PATIENT)})
     def post(self, request, patient_id: int):
         """Add a course for one of your patients."""
-        patient = self.found(courses.own_patient, request.user, patient_id)
-        course = courses.create_course(request.user, patient.pk, valid(CourseRequestSerializer, request))
-        log_record_access(request.user, patient, RecordAccessAction.CHANGED_TREATMENT)
-        return Response(one_course_json(course), status=status.HTTP_201_CREATED)
+        course = courses.create_course(request.user, patient_id, validated(CourseRequestSerializer, request))
+        log_record_access(request.user, course.patient, RecordAccessAction.CHANGED_TREATMENT)
+        return course_answer(course, status.HTTP_201_CREATED)
 
 
 class CourseView(ClinicianTreatmentView):
@@ -190,16 +184,15 @@ class CourseView(ClinicianTreatmentView):
                    responses={200: CourseSerializer, **error_responses(400, 401, 404, 415, s404=NOT_YOUR_COURSE)})
     def patch(self, request, course_id: int):
         """Change a course: any of its fields (an end date when it is stopped, say)."""
-        self.found(courses.own_course, request.user, course_id)
-        course = self.found(courses.change_course, request.user, course_id,
-                            valid(CourseRequestSerializer, request, partial=True))
+        course = courses.change_course(request.user, course_id, validated(CourseRequestSerializer, request,
+                                                                         partial=True))
         log_record_access(request.user, course.patient, RecordAccessAction.CHANGED_TREATMENT)
-        return Response(one_course_json(course))
+        return course_answer(course)
 
     @extend_schema(parameters=[COURSE_ID], responses={204: None, **error_responses(401, 404, s404=NOT_YOUR_COURSE)})
     def delete(self, request, course_id: int):
         """Remove a course with its administrations."""
-        patient = self.found(courses.delete_course, request.user, course_id)
+        patient = courses.delete_course(request.user, course_id)
         log_record_access(request.user, patient, RecordAccessAction.CHANGED_TREATMENT)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -219,23 +212,18 @@ class AdministrationView(ClinicianTreatmentView):
                               **error_responses(400, 401, 404, 415, s404=NOT_YOUR_COURSE)})
     def put(self, request, course_id: int, date: str):
         """Record or plan a dose: 201 when created, 200 when it replaced the one on that day."""
-        day = self._day(date)
-        self.found(courses.own_course, request.user, course_id)  # a 404 before anything is said of the body
-        values = valid(AdministrationRequestSerializer, request)
-        given, created = self.found(courses.record_administration, request.user, course_id, day, values)
+        values = validated(AdministrationRequestSerializer, request)
+        given, created = courses.record_administration(request.user, course_id, self._day(date), values)
         log_record_access(request.user, given.course.patient, RecordAccessAction.CHANGED_TREATMENT)
-        body = {"date": given.date.isoformat(), "dose_percent": given.dose_percent, "note": given.note}
-        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return Response(AdministrationSerializer(given).data,
+                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     @extend_schema(parameters=[COURSE_ID, day_in_path(ADMINISTRATION_DAY)],
                    responses={204: None, **error_responses(400, 401, 404,
                                                            s404="not your patient's course, or no dose that day")})
     def delete(self, request, course_id: int, date: str):
         """Remove a recorded or planned dose."""
-        day = self._day(date)
-        course = self.found(courses.own_course, request.user, course_id)
-        if not courses.delete_administration(request.user, course_id, day):
-            raise Http404
+        course = courses.delete_administration(request.user, course_id, self._day(date))
         log_record_access(request.user, course.patient, RecordAccessAction.CHANGED_TREATMENT)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -245,8 +233,8 @@ class PatientGradesView(ClinicianTreatmentView):
                                                        **error_responses(401, 404, s404=NOT_YOUR_PATIENT)})
     def get(self, request, patient_id: int):
         """The CTCAE grades of peripheral sensory neuropathy clinicians recorded for one of your patients."""
-        patient = self.found(courses.own_patient, request.user, patient_id)
-        body = [grade_json(grade) for grade in courses.grades_of(patient)]
+        patient = care_team_patient(request.user, patient_id)
+        body = GradeSerializer(courses.grades_of(patient), many=True).data
         log_record_access(request.user, patient, RecordAccessAction.VIEWED_TREATMENT_API)
         return Response(body)
 
@@ -254,8 +242,7 @@ class PatientGradesView(ClinicianTreatmentView):
                    responses={201: GradeSerializer, **error_responses(400, 401, 404, 415, s404=NOT_YOUR_PATIENT)})
     def post(self, request, patient_id: int):
         """Record a grade seen at a visit."""
-        patient = self.found(courses.own_patient, request.user, patient_id)
-        grade = courses.record_grade(request.user, patient.pk, valid(GradeRequestSerializer, request))
-        log_record_access(request.user, patient, RecordAccessAction.RECORDED_GRADE)
-        return Response(grade_json(grade), status=status.HTTP_201_CREATED)
+        grade = courses.record_grade(request.user, patient_id, validated(GradeRequestSerializer, request))
+        log_record_access(request.user, grade.patient, RecordAccessAction.RECORDED_GRADE)
+        return Response(GradeSerializer(grade).data, status=status.HTTP_201_CREATED)
 

@@ -106,3 +106,27 @@ def test_the_embedded_cache_is_a_table_that_migrate_makes(transactional_db, sett
     assert caches["default"].get("counter") == 1
     with connection.schema_editor() as editor:
         editor.execute("DROP TABLE cipn_cache_made_by_migrate")
+
+
+
+def gunicorn_settings(**env: str) -> subprocess.CompletedProcess:
+    """The production gunicorn config as gunicorn reads it: from anywhere (it is loaded before --chdir)."""
+    code = (f"import runpy; s = runpy.run_path({str(ROOT / 'cipn_tracker' / 'gunicorn.conf.py')!r}); "
+            "print(s['workers'], s['threads'], s['bind'], s['worker_class'])")
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_BIND")}
+    return subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True,
+                          env={**environment, **env})
+
+
+def test_gunicorn_runs_a_threaded_process_per_core_unless_told_otherwise():
+    assert gunicorn_settings().stdout.split() == [str(os.cpu_count()), "4", "127.0.0.1:8000", "gthread"]
+    told = gunicorn_settings(WEB_CONCURRENCY="3", GUNICORN_THREADS="8", GUNICORN_BIND="0.0.0.0:9000")
+    assert told.stdout.split() == ["3", "8", "0.0.0.0:9000", "gthread"]
+
+
+@pytest.mark.parametrize("name,value", [("WEB_CONCURRENCY", "0"), ("WEB_CONCURRENCY", "many"),
+                                        ("GUNICORN_THREADS", "65")])
+def test_a_bad_gunicorn_value_stops_start_up_naming_it(name, value):
+    result = gunicorn_settings(**{name: value})
+    assert result.returncode != 0 and name in result.stderr

@@ -144,3 +144,24 @@ def test_every_staff_read_and_change_is_in_the_access_log(clinic):
                    .order_by("pk").values_list("action", flat=True))
     assert actions == ["changed_treatment", "changed_treatment", "viewed_treatment_api", "recorded_grade",
                        "viewed_treatment_api", "changed_treatment"]
+
+
+def test_a_body_that_is_not_an_object_or_names_an_unknown_field_changes_nothing(clinic):
+    course = new_course(clinic)
+    doctor = api_as(clinic.clinician)
+    listed = doctor.post(f"/api/v1/patients/{clinic.patient.pk}/courses/", [COURSE], format="json")
+    assert listed.status_code == 400 and "non_field_errors" in listed.json()
+    renamed = doctor.patch(f"/api/v1/courses/{course['id']}/", {"cycle_days": 21}, format="json")
+    assert renamed.status_code == 400 and "cycle_days" in renamed.json()
+    assert Course.objects.count() == 1 and Course.objects.get().cycle_length_days == 14
+
+
+def test_a_course_that_was_removed_is_a_404_and_takes_its_doses_with_it(clinic):
+    course = new_course(clinic)
+    doctor = api_as(clinic.clinician)
+    url = f"/api/v1/courses/{course['id']}/administrations/{clinic.patient.local_today()}/"
+    assert doctor.put(url, {}, format="json").status_code == 201
+    assert doctor.delete(f"/api/v1/courses/{course['id']}/").status_code == 204
+    assert not Administration.objects.exists()
+    assert doctor.put(url, {}, format="json").status_code == 404
+    assert doctor.patch(f"/api/v1/courses/{course['id']}/", {"regimen": "x"}, format="json").status_code == 404
