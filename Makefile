@@ -57,6 +57,7 @@ system-packages:
 
 test: venv-dev system-packages
 	$(TEST_ENV) $(PY) manage.py compiletranslations --verbosity 0
+	$(TEST_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv-dev

@@ -179,6 +179,23 @@ class CourseAdmin(RecordsWhoAddsAdmin, HealthDataAdmin):
     inlines = [AdministrationInline]
     added_by_field = "created_by"
 
+    # A course changed here re-assesses its patient at once (next dose, cycle, review before a dose), as
+    # a change on the record page or through the API does; in the admin's own transaction.
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        evaluation.evaluate_patients({form.instance.patient_id, *([form.initial["patient"]]
+                                                                  if form.initial.get("patient") else [])})
+
+    def delete_model(self, request, obj) -> None:
+        patient_id = obj.patient_id
+        super().delete_model(request, obj)
+        evaluation.evaluate_patients([patient_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        patient_ids = set(queryset.values_list("patient_id", flat=True))
+        super().delete_queryset(request, queryset)
+        evaluation.evaluate_patients(patient_ids)
+
 
 @admin.register(ClinicianGrade)
 class ClinicianGradeAdmin(RecordsWhoAddsAdmin, HealthDataAdmin):

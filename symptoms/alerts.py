@@ -4,7 +4,9 @@ An alert opens when a patient enters `refer` or an urgent signal appears (a fall
 a severe score, a rapid worsening): at most one open alert per patient and kind,
 later signals of the same kind join it. Urgent alerts close when a clinician
 acknowledges them; a referral alert closes itself after 7 days with the 7-day
-average at or below threshold. The care team hears of each new alert (`notices`).
+average at or below threshold. A review before the next dose (`dose_review`) opens once per
+planned dose that needs it (`cycles.needs_review`) and closes when acknowledged or once that
+day has passed. The care team hears of each new alert (`notices`).
 A new alert kind goes here: its kind in `AlertKind`, the rule in `rules.py`, and
 whether acknowledging closes it in the two sets below.
 """
@@ -12,7 +14,7 @@ whether acknowledging closes it in the two sets below.
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,7 +29,8 @@ from symptoms.entry_fields import NOTES_MAX_LENGTH, UNSTORABLE_TEXT_MESSAGE, is_
 from symptoms.models import Alert, AlertKind, RecordAccessAction
 
 # Which kinds close when a clinician acknowledges them, and which close themselves once things settle.
-CLOSED_BY_ACKNOWLEDGING = frozenset({AlertKind.FALL, AlertKind.SEVERE_SCORE, AlertKind.WORSENING})
+CLOSED_BY_ACKNOWLEDGING = frozenset({AlertKind.FALL, AlertKind.SEVERE_SCORE, AlertKind.WORSENING,
+                                     AlertKind.DOSE_REVIEW})
 RESOLVE_THEMSELVES = frozenset({AlertKind.REFER})
 REFER_RESOLVES_AFTER_DAYS = 7
 # A signal older than this cannot be in an assessment's 7-day window any more.
@@ -57,6 +60,29 @@ def sync_alerts(assessments: Mapping[int, rules.Assessment], now: datetime,
         for signal in assessment.signals:
             _record_signal(pk, signal, known[(pk, signal.kind)], changes)
     changes.save()
+
+
+def sync_dose_reviews(reviews: Mapping[int, list[int]], as_of: Mapping[int, date], now: datetime) -> None:
+    """Open a `dose_review` for each planned administration (id) that needs review first, unless one was
+    ever opened for it; close those whose dose day has passed (before the patient's today, `as_of`) or
+    whose dose was removed. In the caller's transaction, with the patients' rows locked."""
+    if not reviews:
+        return
+    wanted = {administration for ids in reviews.values() for administration in ids}
+    known = Alert.objects.filter(patient_id__in=reviews, kind=AlertKind.DOSE_REVIEW).filter(
+        Q(resolved_at__isnull=True) | Q(administration_id__in=wanted)).values_list(
+        "pk", "patient_id", "administration_id", "administration__date", "resolved_at")
+    passed = [pk for pk, patient_id, administration, day, resolved in known
+              if resolved is None and (administration is None or day < as_of[patient_id])]
+    if passed:
+        Alert.objects.filter(pk__in=passed).update(resolved_at=now)
+    opened = {administration for _pk, _patient, administration, _day, _resolved in known}
+    new = [Alert(patient_id=patient_id, kind=AlertKind.DOSE_REVIEW, administration_id=administration,
+                 signal_days=[as_of[patient_id].isoformat()], last_signal_day=as_of[patient_id])
+           for patient_id, ids in reviews.items() for administration in ids if administration not in opened]
+    if new:
+        Alert.objects.bulk_create(new)
+        notices.notify_alerts_opened(new)
 
 
 class _AlertChanges:

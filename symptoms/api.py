@@ -24,7 +24,7 @@ from symptoms import diary, rules, triage
 from symptoms.access import own_patient_or_404
 from symptoms.access_log import log_list_access, log_record_access
 from symptoms.alerts import ALERT_STATES, acknowledge_alert, visible_alerts
-from symptoms.assessments import PatientAssessment, assess_patient
+from symptoms.assessments import PatientAssessment, assess_patient, treatment_on
 from symptoms.entry_fields import (
     DATE_FORMAT_MESSAGE,
     FLAG_FIELDS,
@@ -222,6 +222,12 @@ class EntryDayView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+class CyclePositionSerializer(serializers.Serializer):
+    course = serializers.IntegerField(help_text="the course's id")
+    number = serializers.IntegerField(help_text="1 for the cycle of the course's first dose")
+    day = serializers.IntegerField(help_text="1 on the cycle's dose day")
+
+
 class AssessmentSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     status = serializers.ChoiceField(choices=rules.STATUSES)
@@ -234,6 +240,10 @@ class AssessmentSerializer(serializers.Serializer):
     urgent = serializers.ListField(child=serializers.ChoiceField(choices=rules.URGENT_SIGNALS))
     functional_impact = serializers.ChoiceField(choices=rules.FUNCTIONAL_IMPACTS)
     reasons = serializers.ListField(child=serializers.CharField())
+    next_administration = serializers.DateField(allow_null=True, help_text="the next dose day after as_of, if any")
+    cycle = CyclePositionSerializer(allow_null=True, help_text="the treatment cycle as_of falls in, if any")
+    needs_review = serializers.BooleanField(
+        help_text="a dose on one of the next review days needs a clinician's review first")
 
 
 def assessment_json(assessment: PatientAssessment) -> dict[str, object]:
@@ -249,6 +259,8 @@ def assessment_json(assessment: PatientAssessment) -> dict[str, object]:
         "previous_weekly_average": number(assessment.previous_weekly_average),
         "threshold": number(assessment.threshold),
         "reasons": reasons_text(assessment.reasons),
+        "next_administration": assessment.next_administration, "cycle": assessment.cycle,
+        "needs_review": assessment.needs_review,
     }
 
 
@@ -269,7 +281,9 @@ def assessment_response(request, patient) -> Response:
         raise ValidationError({"as_of": [_("Must not be in the future.")]})
     if as_of < EARLIEST_AS_OF:
         raise ValidationError({"as_of": [_("Use a date from %(day)s on.") % {"day": EARLIEST_AS_OF.isoformat()}]})
-    assessment = PatientAssessment.from_rules(assess_patient(patient, as_of), last_entry_date=None)  # not in the API
+    assessed = assess_patient(patient, as_of)
+    assessment = PatientAssessment.from_rules(assessed, last_entry_date=None,  # not in the API
+                                              treatment=treatment_on(patient, as_of, assessed))
     data = assessment_json(assessment)
     return Response(AssessmentSerializer(data).data)
 

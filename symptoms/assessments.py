@@ -18,13 +18,25 @@ from typing import Any, TypedDict
 from django.db import connection
 
 from accounts.models import User
-from symptoms import rules
+from symptoms import cycles, rules
 from symptoms.models import AlertKind, ClinicPolicy, PatientStatus, PatientThreshold, Status, SymptomEntry
+from treatment.calendar import Dose
+from treatment.calendar import cycles as course_cycles
+from treatment.models import Administration
 
 # A trend from a day reads this many days before it: enough for every figure but a long streak.
 TREND_LOOK_BACK_DAYS = 42
 # What the rules read of each entry, in rules.DayEntry's order.
 ENTRY_COLUMNS = ("date", "numbness", "pain", "dropped_objects", "balance_problems", "fine_motor_difficulty", "fell")
+
+
+class StoredCycle(TypedDict):
+    """Where the day falls in treatment: the course, the cycle's number, and the day of that cycle
+    (1 on the dose day)."""
+
+    course: int
+    number: int
+    day: int
 
 
 class StoredReason(TypedDict):
@@ -51,9 +63,16 @@ class PatientAssessment:
     functional_impact: str
     reasons: tuple[StoredReason, ...]
     last_entry_date: date | None
+    # Treatment on `as_of` (see symptoms.cycles.treatment_now): nothing when there is none.
+    next_administration: date | None = None
+    cycle: StoredCycle | None = None
+    needs_review: bool = False
 
     @classmethod
-    def from_rules(cls, assessment: rules.Assessment, last_entry_date: date | None) -> "PatientAssessment":
+    def from_rules(cls, assessment: rules.Assessment, last_entry_date: date | None,
+                   treatment: cycles.TreatmentNow | None = None) -> "PatientAssessment":
+        treatment = treatment or cycles.NO_TREATMENT
+        position = treatment.cycle
         return cls(
             as_of=assessment.as_of, status=assessment.status,
             weekly_average=two_places(assessment.weekly_average),
@@ -62,6 +81,10 @@ class PatientAssessment:
             streak_days=assessment.streak_days, streak_start=assessment.streak_start,
             urgent=tuple(assessment.urgent), functional_impact=assessment.functional_impact,
             reasons=tuple(reason_json(reason) for reason in assessment.reasons), last_entry_date=last_entry_date,
+            next_administration=treatment.next_administration,
+            cycle=None if position is None else {"course": position.course, "number": position.number,
+                                                 "day": position.day},
+            needs_review=treatment.needs_review,
         )
 
     @classmethod
@@ -171,6 +194,47 @@ def day_entries(patient_ids: Iterable[int], since: date | None = None) -> dict[i
     return diaries
 
 
+@dataclass(frozen=True)
+class PatientPlans:
+    """A patient's courses as the cycle rules read them, and which administration each dose day is
+    (a day of two courses at once: the first course's)."""
+
+    courses: list[cycles.CoursePlan]
+    administrations: dict[date, int]
+
+
+def plans_of(patient_ids: Iterable[int]) -> dict[int, PatientPlans]:
+    """These patients' courses with every dose day, for evaluation (one query; none for no patients).
+    A patient whose courses have no dose day has none here."""
+    ids = list(patient_ids)
+    if not ids:
+        return {}
+    rows = (Administration.objects.filter(course__patient_id__in=ids)
+            .order_by("course__patient_id", "course_id", "date")
+            .values_list("course__patient_id", "course_id", "course__cycle_length_days", "course__ended_on",
+                         "id", "date", "dose_percent"))
+    courses: dict[int, dict[int, tuple[int, date | None, list[Dose]]]] = defaultdict(dict)
+    administrations: dict[int, dict[date, int]] = defaultdict(dict)
+    for patient_id, course_id, length, ended_on, administration_id, day, dose in rows:
+        courses[patient_id].setdefault(course_id, (length, ended_on, []))[2].append(Dose(day, dose))
+        administrations[patient_id].setdefault(day, administration_id)
+    return {pk: PatientPlans([cycles.CoursePlan(course_id, course_cycles(doses, length, ended_on))
+                              for course_id, (length, ended_on, doses) in by_course.items()], administrations[pk])
+            for pk, by_course in courses.items()}
+
+
+def treatment_on(patient: User, as_of: date, assessment: rules.Assessment) -> cycles.TreatmentNow:
+    """The patient's treatment on `as_of` (next dose, cycle, review before a dose), given their
+    assessment that day; a dose day after `as_of` counts as planned."""
+    plans = plans_of([patient.pk]).get(patient.pk)
+    if plans is None:
+        return cycles.NO_TREATMENT
+    clinic = ClinicPolicy.current()
+    entries = day_entries([patient.pk], cycles.entries_needed_from(plans.courses, as_of))[patient.pk]
+    return cycles.treatment_now(plans.courses, entries, as_of, policy_for(clinic, own_threshold(patient)),
+                                clinic.review_days, assessment)
+
+
 def assess_patient(patient: User, as_of: date | None = None) -> rules.Assessment:
     """A patient's assessment on any day (today in their own zone by default); stores nothing."""
     entries = day_entries([patient.pk])[patient.pk]
@@ -184,7 +248,8 @@ def current_assessment(patient: User) -> PatientAssessment:
     if stored is not None:
         return PatientAssessment.from_stored(stored)
     last = SymptomEntry.objects.filter(patient=patient).order_by("-date").values_list("date", flat=True).first()
-    return PatientAssessment.from_rules(assess_patient(patient, today), last)
+    assessment = assess_patient(patient, today)
+    return PatientAssessment.from_rules(assessment, last, treatment_on(patient, today, assessment))
 
 
 def unassessed(patient: User, policy: rules.Policy) -> PatientAssessment:

@@ -6,6 +6,7 @@ Lines differ by dash and marker as well as colour, so the chart never relies on
 colour alone.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -39,8 +40,18 @@ SCORE_AXIS_TOP = 11  # room above 10 for the fall and daily-life markers
 FALL_ROW, DAILY_LIFE_ROW = 10.7, 10.3
 COLOURS = {
     "numbness": "#1f5fa8", "pain": "#b35806", "average": "#1b1b1b", "threshold": "#b2182b",
-    "referral": "rgba(178, 24, 43, 0.13)", "fall": "#7a0019", "daily_life": "#5e3c99",
+    "referral": "rgba(178, 24, 43, 0.13)", "fall": "#7a0019", "daily_life": "#5e3c99", "dose": "#00545c",
 }
+# The cycle overlay: older cycles fade back (thinner, dotted, greyer), the newest is bold and solid.
+OVERLAY_OLDER, OVERLAY_NEWEST = "#8a8a8a", "#1f5fa8"
+
+
+@dataclass(frozen=True)
+class DoseMark:
+    """An administration day on the trend chart, with its label ("Cycle 2 · 80%")."""
+
+    date: date
+    label: str
 
 
 @dataclass(frozen=True)
@@ -82,9 +93,10 @@ def daily_life_flags(day: TrendDay) -> list[str]:
 
 
 def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_days: int = DEFAULT_RANGE_DAYS,
-                 static: bool = False) -> dict:
+                 static: bool = False, doses: Sequence[DoseMark] = ()) -> dict:
     """Daily numbness and pain, the 7-day average, the threshold, shaded referral periods, falls and
-    daily-life markers; showing the last `range_days` days, with buttons to zoom out to everything."""
+    daily-life markers, and dose days as labelled dotted vertical lines; showing the last `range_days`
+    days, with buttons to zoom out to everything."""
     dates = [day.date.isoformat() for day in days]
     first, last = days[0].date, days[-1].date
     shown_from = max(first, last - timedelta(days=range_days - 1))
@@ -114,7 +126,9 @@ def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_d
             ]}},
         "yaxis": {"title": {"text": _("Score (0 to 10)")}, "range": [0, SCORE_AXIS_TOP], "fixedrange": True,
                   "tickvals": list(range(0, 11, 2))},
-        "shapes": [_shaded(period, index == 0) for index, period in enumerate(referral_periods(days))],
+        "shapes": [*(_shaded(period, index == 0) for index, period in enumerate(referral_periods(days))),
+                   *(_dose_line(dose) for dose in doses if first <= dose.date <= last)],
+        "annotations": [_dose_label(dose) for dose in doses if first <= dose.date <= last],
     }
     config = {"responsive": True, "displaylogo": False, "staticPlot": static, **READER_TOOLS}
     if static:  # on paper: no zoom buttons
@@ -156,6 +170,44 @@ def _shaded(period: Period, in_legend: bool) -> dict:
             "x1": _half_day_after(period.last), "y0": 0, "y1": 1, "fillcolor": COLOURS["referral"],
             "line": {"width": 0}, "layer": "below", "name": _("Evaluation recommended"),
             "showlegend": in_legend}
+
+
+def _dose_line(dose: DoseMark) -> dict:
+    return {"type": "line", "xref": "x", "yref": "paper", "x0": dose.date.isoformat(), "x1": dose.date.isoformat(),
+            "y0": 0, "y1": 1, "line": {"color": COLOURS["dose"], "width": 2, "dash": "dot"}, "layer": "above"}
+
+
+def _dose_label(dose: DoseMark) -> dict:
+    return {"x": dose.date.isoformat(), "xref": "x", "y": 1, "yref": "paper", "text": dose.label,
+            "showarrow": False, "xanchor": "left", "yanchor": "top", "textangle": -90,
+            "font": {"color": COLOURS["dose"], "size": 11}}
+
+
+def cycle_overlay_figure(lines: Sequence[tuple[str, Sequence[int | None]]], *, static: bool = False) -> dict:
+    """The day score by day of cycle, one line per cycle (`lines`: its label and its day scores from
+    day 1), so a course's cycles can be laid over each other; the newest bold and solid, older ones
+    thin and dotted, so cumulative worsening shows without relying on colour."""
+    data = []
+    for index, (label, scores) in enumerate(lines):
+        newest = index == len(lines) - 1
+        colour = OVERLAY_NEWEST if newest else OVERLAY_OLDER
+        data.append({"type": "scatter", "mode": "lines+markers", "name": label,
+                     "x": list(range(1, len(scores) + 1)), "y": list(scores), "connectgaps": False,
+                     "line": {"color": colour, "width": 4 if newest else 1.5, "dash": "solid" if newest else "dot"},
+                     "marker": {"color": colour, "size": 7 if newest else 4,
+                                "symbol": "circle" if newest else "circle-open"}})
+    longest = max((len(scores) for _label, scores in lines), default=1)
+    layout = {"margin": {"l": 48, "r": 16, "t": 24, "b": 48}, "hovermode": "x unified",
+              "legend": {"orientation": "h", "y": -0.25},
+              "xaxis": {"title": {"text": _("Day of cycle")}, "range": [0.5, longest + 0.5], "dtick": 7 if longest > 14
+                        else 1, "tick0": 1},
+              "yaxis": {"title": {"text": _("Day score (0 to 10)")}, "range": [0, 10.5], "fixedrange": True,
+                        "tickvals": list(range(0, 11, 2))}}
+    config = {"responsive": True, "displaylogo": False, "staticPlot": static, **READER_TOOLS,
+              "toImageButtonOptions": {"format": "png", "filename": "cipn-cycles"}}
+    if (locale := PLOTLY_LOCALES.get(get_language())) is not None:
+        config["locale"] = locale
+    return {"data": data, "layout": layout, "config": config}
 
 
 def chart_rows(days: list[TrendDay], range_days: int = DEFAULT_RANGE_DAYS) -> list[dict]:

@@ -1,26 +1,30 @@
 """Clinician pages: the triage list of their own patients, and one patient's record."""
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from notifications import services as outbox
-from symptoms import charts, triage
+from symptoms import charts, treatment_changes, treatment_record, triage
 from symptoms.access import clinician_required, own_patient_required
 from symptoms.access_log import log_list_access, log_record_access
 from symptoms.alerts import acknowledge_alert, unread_alert_notices
-from symptoms.forms import AcknowledgeForm, ThresholdForm, add_service_errors
+from symptoms.forms import AcknowledgeForm, CourseForm, DoseForm, GradeForm, ThresholdForm, add_service_errors
 from symptoms.models import Alert, FunctionalImpact, RecordAccessAction, Status
 from symptoms.patient_record import patient_record, set_patient_threshold
-from symptoms.presenting import reasons_text
+from symptoms.presenting import reasons_text, review_reasons
+from treatment.courses import courses_of
 
 FILTER_LABELS = {
     "urgent": gettext_lazy("Urgent"), "not_reporting": gettext_lazy("Not reporting"),
+    "review": gettext_lazy("Review before next dose"),
     **{status.value: status.label for status in Status},
 }
 
@@ -58,19 +62,32 @@ def patient_detail(request, patient: User):
 
 
 def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | None = None,
-                   ack_forms: dict[int, AcknowledgeForm] | None = None, status: int = 200):
+                   ack_forms: dict[int, AcknowledgeForm] | None = None,
+                   treatment_forms: dict[str, forms.Form] | None = None, status: int = 200):
     """The record page, also shown again with a form's errors; each showing is logged once it is rendered."""
     period = charts.chosen_period(request.GET.get("period"))
     record = patient_record(patient, all_entries=request.GET.get("entries") == "all",
                             trend_from=charts.period_start(period, patient.local_today()))
     threshold = record.threshold
     ack_forms = ack_forms or {}
+    treatment = treatment_record.treatment_record(patient)
+    treatment_forms = {
+        "course": CourseForm(prefix="course"),
+        "grade": GradeForm(prefix="grade", initial={"date": record.status.as_of}),
+        "dose": DoseForm(prefix="dose", courses=[(c.course.pk, treatment_record.course_name(c.course))
+                                                 for c in treatment.courses]),
+        **(treatment_forms or {})}
     context = {
         "record": record, "patient": patient, "period": period,
         "reasons": reasons_text(record.status.reasons),
         "status_label": record.status.status_label,
         "functional_impact_label": FunctionalImpact(record.status.functional_impact).label,
-        "figure": charts.trend_figure(record.trend, threshold),
+        "figure": charts.trend_figure(record.trend, threshold, doses=treatment.dose_marks),
+        "treatment": treatment, "treatment_forms": treatment_forms,
+        "overlays": [(course, treatment_record.overlay_figure(course), f"overlay-{course.course.pk}")
+                     for course in treatment.courses if course.cycles],
+        "review_reasons": (review_reasons(record.status, *treatment_record.current_cycles(treatment, record.status))
+                           if record.status.needs_review else []),
         "chart_rows": charts.chart_rows(record.trend),
         "threshold": threshold,
         "threshold_form": threshold_form or ThresholdForm(initial={"threshold": record.own_threshold}),
@@ -113,3 +130,53 @@ def set_threshold(request, patient: User):
             messages.success(request, _("Threshold saved; the patient's status has been re-assessed."))
             return redirect("symptoms:patient_detail", patient_id=patient.pk)
     return _render_detail(request, patient, threshold_form=form, status=400)
+
+
+# --- Treatment: add a course, record or plan a dose, record a grade ------------------------------------------
+
+def _treatment_form(request, patient: User, form: forms.Form, save, done: str, name: str):
+    """Save a treatment form through `save(cleaned_data)`, or show the record page again with its errors
+    (400); a course of someone else's patient is a 404."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except ObjectDoesNotExist:
+            raise Http404 from None
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("symptoms:patient_detail", args=[patient.pk]) + "#treatment-heading")
+    return _render_detail(request, patient, treatment_forms={name: form}, status=400)
+
+
+@require_POST
+@own_patient_required
+def add_course(request, patient: User):
+    return _treatment_form(request, patient, CourseForm(request.POST, prefix="course"),
+                           lambda values: treatment_changes.create_course(request.user, patient.pk, values),
+                           _("Course added."), "course")
+
+
+@require_POST
+@own_patient_required
+def record_dose(request, patient: User):
+    def save(values):
+        day = values.pop("date")
+        course = values.pop("course")
+        treatment_changes.record_administration(request.user, course, day, values)
+
+    form = DoseForm(request.POST, prefix="dose", courses=_course_choices(patient))
+    return _treatment_form(request, patient, form, save, _("Dose saved; the patient has been re-assessed."), "dose")
+
+
+@require_POST
+@own_patient_required
+def record_grade(request, patient: User):
+    return _treatment_form(request, patient, GradeForm(request.POST, prefix="grade"),
+                           lambda values: treatment_changes.record_grade(request.user, patient.pk, values),
+                           _("Grade recorded."), "grade")
+
+
+def _course_choices(patient: User) -> list[tuple[int, str]]:
+    return [(course.pk, treatment_record.course_name(course)) for course in courses_of(patient)]

@@ -123,3 +123,72 @@ def needs_review(planned: Iterable[date], as_of: date, review_days: int, assessm
     concern = (assessment.status in (rules.REFER, rules.WATCH) or bool(assessment.urgent)
                or assessment.functional_impact != rules.NO_IMPACT or rising_now)
     return window if concern else []
+
+
+@dataclass(frozen=True)
+class CoursePlan:
+    """A course as the rules read it: its id and its cycles (`treatment.calendar.cycles`), planned ones too."""
+
+    course: int
+    cycles: Sequence[Cycle]
+
+
+@dataclass(frozen=True)
+class CyclePosition:
+    """The day's place in treatment: cycle `number` of `course`, its `day`-th day (1 on the dose day)."""
+
+    course: int
+    number: int
+    day: int
+
+
+@dataclass(frozen=True)
+class TreatmentNow:
+    """What the treatment means on a day: the next dose day, the cycle the day is in, and the planned
+    doses that need a clinician's review first (`needs_review`)."""
+
+    next_administration: date | None
+    cycle: CyclePosition | None
+    review_before: tuple[date, ...]
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.review_before)
+
+
+NO_TREATMENT = TreatmentNow(None, None, ())
+
+
+def entries_needed_from(plans: Iterable[CoursePlan], as_of: date) -> date | None:
+    """The first day of diary `treatment_now` reads: six days before the previous cycle of each current
+    one (its first 7-day average), or None when no current cycle has one before it."""
+    starts = [plan.cycles[cycle.number - 2].start for plan in plans for cycle in plan.cycles
+              if as_of in cycle and cycle.number >= 2]
+    return min(starts) - timedelta(days=rules.WEEK_DAYS - 1) if starts else None
+
+
+def treatment_now(plans: Iterable[CoursePlan], entries: Iterable[rules.DayEntry], as_of: date,
+                  policy: rules.Policy, review_days: int, assessment: rules.Assessment) -> TreatmentNow:
+    """Treatment on `as_of`, for the dashboard and the review before the next dose:
+
+    - Next administration: the first dose day after `as_of`, of any course (a dose after a course
+      ended is not one).
+    - Cycle: the cycle `as_of` falls in; with courses at once, the one that started last.
+    - Needs review: see `needs_review`; rising there means any current cycle is rising
+      (`summarize` over it and the cycle before).
+
+    `entries` must reach back to `entries_needed_from`.
+    """
+    plans = list(plans)
+    diary = list(entries)
+    planned = sorted(cycle.start for plan in plans for cycle in plan.cycles if cycle.start > as_of)
+    current = [(cycle, plan) for plan in plans for cycle in plan.cycles if as_of in cycle]
+    rising_now = any(
+        summarize(plan.cycles[cycle.number - 2:cycle.number], diary, as_of, policy)[-1].rising
+        for cycle, plan in current if cycle.number >= 2)
+    position = None
+    if current:
+        cycle, plan = max(current, key=lambda pair: (pair[0].start, -pair[1].course))
+        position = CyclePosition(plan.course, cycle.number, (as_of - cycle.start).days + 1)
+    return TreatmentNow(next_administration=planned[0] if planned else None, cycle=position,
+                        review_before=tuple(needs_review(planned, as_of, review_days, assessment, rising_now)))

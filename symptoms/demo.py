@@ -1,5 +1,6 @@
-"""The demo clinic: an admin, two clinicians and twelve patients whose diaries
-tell the stories the referral rules must recognise.
+"""The demo clinic: an admin, two clinicians and thirteen patients whose diaries
+tell the stories the referral rules must recognise, most of them on treatment
+whose cycles show every case a clinician meets before the next dose.
 
 The story generators are pure: given a demo patient and their local "today"
 they return plain values for each logged day, drawn from a generator seeded
@@ -19,6 +20,8 @@ from accounts.services import create_account
 from symptoms import evaluation
 from symptoms.entry_fields import SCORE_MAX, SCORE_MIN
 from symptoms.models import SymptomEntry
+from treatment.models import Administration, ClinicianGrade
+from treatment.models import Course as TreatmentCourse
 
 DEMO_ADMIN = "admin"
 DEMO_PASSWORDS = {Role.ADMIN: "demo-admin", Role.CLINICIAN: "demo-clinician", Role.PATIENT: "demo-patient"}
@@ -188,6 +191,27 @@ RECOVERED = Story(
     "recovered", "Recovered: finished treatment months ago; now mostly 0–2/10, some days nothing at all.",
     "ok", phases({79: steady(1), DIARY_DAYS: line(4.0, 1.0, last=80)}), today_open=True,
 )
+# mFOLFOX6: oxaliplatin every 14 days. Cold-triggered tingling for a few days after each dose, settled
+# well before the next one. Dose days (days ago) are shared with its treatment plan below.
+FOLFOX_DOSES = (53, 39, 25, 11)
+
+
+def after_each_dose(days_ago: int) -> float:
+    """Worst in the first days after an oxaliplatin dose, settled by the second week."""
+    since = [dose - days_ago for dose in FOLFOX_DOSES if dose >= days_ago]
+    if not since:
+        return 1
+    days_after = min(since)
+    return 6 if days_after <= 2 else 4 if days_after <= 4 else 2 if days_after <= 6 else 1
+
+
+COLD_TRIGGERED = Story(
+    "cold_triggered", "mFOLFOX6 (oxaliplatin every 14 days): cold-triggered tingling for a few days after each "
+    "dose, settled well before the next; next dose in 3 days.",
+    "ok", after_each_dose, diary_days=60, ceiling=6, places=("hands",),
+    event_notes={10: ("Cold drink after the infusion made my fingers and throat tingle.",
+                      "輸液後喝冷飲，手指和喉嚨都刺麻。")},
+)
 NEW = Story(
     "new", "Newly enrolled 10 days ago; mild symptoms (about 2/10).",
     "ok", steady(2), diary_days=10,
@@ -220,7 +244,46 @@ DEMO_PATIENTS = (
     _patient("thomas.wright", "Thomas", "Wright", STOPPED, (DOCTOR,), "Australia/Sydney"),
     _patient("susan.clarke", "Susan", "Clarke", RECOVERED, (NURSE,)),
     _patient("aisha.khan", "Aisha", "Khan", NEW, (DOCTOR,), "America/Los_Angeles"),
+    _patient("george.baker", "George", "Baker", COLD_TRIGGERED, (NURSE, DOCTOR)),
 )
+
+
+@dataclass(frozen=True)
+class DemoCourse:
+    """A demo patient's treatment, in days relative to their today (negative: past; positive: planned)."""
+
+    agent: str
+    regimen: str
+    cycle_length_days: int
+    doses: tuple[tuple[int, int], ...]  # (day, dose %)
+    ended_on: int | None = None
+    grades: tuple[tuple[int, int, str], ...] = ()  # (day, CTCAE grade, recorded by)
+    note: str = ""
+
+
+def _every(days: int, first: int, last: int, dose: int = 100) -> tuple[tuple[int, int], ...]:
+    return tuple((day, dose) for day in range(first, last + 1, days))
+
+
+# Every treatment case at once: cumulative worsening on weekly paclitaxel; cold-triggered symptoms on mFOLFOX6
+# that settle before each dose; a dose in 2 days that needs review; a dose reduced to 80% after a grade 2;
+# a course that ended, recovering; the patient's estimate and the clinician's grade disagreeing.
+DEMO_TREATMENT = {
+    "lin.meiling": DemoCourse("paclitaxel", "weekly", 7, _every(7, -87, -3) + ((4, 100),),
+                              grades=((-31, 1, DOCTOR), (-10, 2, DOCTOR))),
+    "george.baker": DemoCourse("oxaliplatin", "mFOLFOX6", 14, tuple((-day, 100) for day in FOLFOX_DOSES) + ((3, 100),),
+                               grades=((-12, 1, NURSE),)),
+    "huang.chihming": DemoCourse("docetaxel", "", 21, ((-40, 100), (-19, 100), (2, 100)),
+                                 grades=((-20, 1, NURSE),)),
+    "robert.evans": DemoCourse("docetaxel", "", 21, ((-50, 100), (-29, 100), (-8, 80), (13, 80)),
+                               grades=((-9, 2, DOCTOR),), note="Reduced to 80% after a grade 2."),
+    "margaret.hughes": DemoCourse("oxaliplatin", "CAPOX", 21, _every(21, -140, -77), ended_on=-60,
+                                  grades=((-78, 2, NURSE),)),
+    "eleanor.price": DemoCourse("paclitaxel", "carboplatin + paclitaxel", 21, ((-30, 100), (-9, 100), (12, 100)),
+                                grades=((-1, 1, NURSE),)),
+    "david.miller": DemoCourse("paclitaxel", "weekly", 7, _every(7, -34, -6) + ((1, 100),)),
+    "patricia.johnson": DemoCourse("eribulin", "", 21, ((-25, 100), (-4, 100), (17, 100))),
+}
 
 NOTES = {
     "en": {
@@ -419,9 +482,40 @@ def seed_demo_clinic(now: datetime | None = None) -> bool:
             patient = create_person(person)
             create_diary(person, patient, now)
             patient_ids.append(patient.pk)
+        seed_demo_treatment(now)
         # Statuses and alerts as the daily re-evaluation would leave them.
         evaluation.evaluate_patients(patient_ids, now=now)
     return True
+
+
+def seed_demo_treatment(now: datetime | None = None) -> list[int]:
+    """Give each demo patient in DEMO_TREATMENT their course, unless they have one already (a demo
+    clinic made before treatment existed gets it; running again adds nothing). Returns who got one."""
+    patients = User.objects.filter(username__in=DEMO_TREATMENT, courses__isnull=True).distinct()
+    staff = User.objects.filter(username__in=[NURSE, DOCTOR]).in_bulk(field_name="username")
+    given = []
+    for patient in patients:
+        plan, today = DEMO_TREATMENT[patient.username], patient.local_today(now)
+        course = TreatmentCourse.objects.create(
+            patient=patient, agent=plan.agent, regimen=plan.regimen, cycle_length_days=plan.cycle_length_days,
+            ended_on=None if plan.ended_on is None else today + timedelta(days=plan.ended_on),
+            created_by=staff.get(DOCTOR))
+        Administration.objects.bulk_create(
+            Administration(course=course, date=today + timedelta(days=day), dose_percent=dose,
+                           note=plan.note if dose < 100 else "") for day, dose in plan.doses)
+        ClinicianGrade.objects.bulk_create(
+            ClinicianGrade(patient=patient, date=today + timedelta(days=day), grade=grade, recorded_by=staff.get(by))
+            for day, grade, by in plan.grades)
+        given.append(patient.pk)
+    return given
+
+
+def add_missing_demo_treatment(now: datetime | None = None) -> int:
+    """For a demo clinic made before treatment existed: its courses, and the patients re-assessed."""
+    with transaction.atomic():
+        given = seed_demo_treatment(now)
+        evaluation.evaluate_patients(given, now=now)
+    return len(given)
 
 
 def missing_demo_accounts() -> list[str]:

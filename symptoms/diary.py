@@ -50,7 +50,7 @@ def record_entry(patient: User, day: date, values: Mapping[str, object], *,
     columns = clean_entry(values)
     entry = SymptomEntry(patient=patient, date=day, **columns)
     with transaction.atomic():
-        locked = evaluation.lock_patients([patient.pk], day=day)
+        locked = evaluation.lock_patients([patient.pk], day=day, now=now)
         created = not locked.patients[patient.pk].has_entry
         SymptomEntry.objects.bulk_create([entry], update_conflicts=True, unique_fields=["patient", "date"],
                                          update_fields=[*columns, "updated_at"])
@@ -69,7 +69,7 @@ def delete_entry(patient: User, day: date, *, now: datetime | None = None) -> bo
     now = now or timezone.now()
     check_day_is_editable(patient, day, now)
     with transaction.atomic():
-        locked = evaluation.lock_patients([patient.pk], day=day)
+        locked = evaluation.lock_patients([patient.pk], day=day, now=now)
         if not locked.patients[patient.pk].has_entry:
             return False
         SymptomEntry.objects.filter(patient=patient, date=day).delete()

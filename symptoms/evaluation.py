@@ -12,7 +12,7 @@ import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -23,13 +23,17 @@ from django.db.models import Field, Max
 from django.utils import timezone
 
 from accounts.models import Role, User, local_today
-from symptoms import alerts, plain_sql, rules
-from symptoms.assessments import STATUS_FIELDS, PatientAssessment, day_entries, policy_for
+from symptoms import alerts, cycles, plain_sql, rules
+from symptoms.assessments import STATUS_FIELDS, PatientAssessment, PatientPlans, day_entries, plans_of, policy_for
 from symptoms.models import Alert, AlertKind, ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
+from treatment.calendar import CYCLE_DAYS_MAX
+from treatment.models import Administration, Course
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+# A dose day this many days before today (UTC, so every zone's today is covered) may still be in a cycle today.
+TREATED_DAYS = CYCLE_DAYS_MAX + 2
 # The daily re-evaluation reads this many days back; see assess_from_recent.
 RECENT_DAYS = 42
 # The task beat runs nightly, and after a policy change; named here so this module need not import tasks.
@@ -75,6 +79,9 @@ class LockedPatient:
     open_referral: bool
     # Whether the day asked for in `lock_patients` had an entry when the lock was taken.
     has_entry: bool
+    # Whether treatment may matter today: a dose day recent enough to be in a cycle now, or still to
+    # come, or an open review before a dose to close.
+    treated: bool
 
 
 @dataclass(frozen=True)
@@ -85,11 +92,12 @@ class Locked:
     clinic: ClinicPolicy
 
 
-def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> Locked:
+def lock_patients(patient_ids: Iterable[int], day: date | None = None, now: datetime | None = None) -> Locked:
     """Lock these patients' rows (in id order, so concurrent batches cannot deadlock) for the caller's
     transaction, then read their zone, own threshold, stored assessment, whether a referral alert is
-    open, whether `day` has an entry, and the clinic's policy. One change to a diary at a time: a save,
-    a deletion and an evaluation of the same patient run one after the other.
+    open, whether `day` has an entry, whether treatment may matter `now` (default: now), and the
+    clinic's policy. One change to a diary at a time: a save, a deletion and an evaluation of the same
+    patient run one after the other.
 
     Two statements: on PostgreSQL a statement that waited for a lock still sees the other tables as
     they were before it waited, so what the lock protects is read after it is held. Plain SQL, as
@@ -106,17 +114,18 @@ def lock_patients(patient_ids: Iterable[int], day: date | None = None) -> Locked
             ids = [row[0] for row in cursor.fetchall()]
     if not ids:
         return Locked({}, ClinicPolicy.current())
+    dosed_since = timezone.localdate(now or timezone.now(), timezone=UTC) - timedelta(days=TREATED_DAYS)
     rows = plain_sql.read_rows(_context_sql().format(ids=", ".join(["%s"] * len(ids))),
-                               [AlertKind.REFER, day, *ids], _context_fields())
+                               [AlertKind.REFER, day, dosed_since, AlertKind.DOSE_REVIEW, *ids], _context_fields())
     policy_columns = len(_clinic_policy_fields())
     patients = {}
     for row in rows:
-        pk, time_zone, threshold, *status, stored_at, open_referral, has_entry = row[:-policy_columns]
+        pk, time_zone, threshold, *status, stored_at, open_referral, has_entry, treated = row[:-policy_columns]
         stored_row = dict(zip(STATUS_FIELDS, status, strict=True))
         stored = PatientAssessment.from_stored(stored_row) if stored_row["as_of"] is not None else None
         patients[pk] = LockedPatient(
             pk=pk, time_zone=time_zone, own_threshold=threshold, stored=stored, stored_at=stored_at,
-            open_referral=bool(open_referral), has_entry=bool(has_entry))
+            open_referral=bool(open_referral), has_entry=bool(has_entry), treated=bool(treated))
     return Locked(patients, _clinic_policy(dict(zip(_clinic_policy_fields(), rows[0][-policy_columns:], strict=True))))
 
 
@@ -125,7 +134,7 @@ def _context_fields() -> tuple[Field | None, ...]:
     """The model field behind each column of `_context_sql` (None: a plain value, such as EXISTS)."""
     field = plain_sql.field
     return (field(User, "id"), field(User, "time_zone"), field(PatientThreshold, "threshold"),
-            *(field(PatientStatus, name) for name in (*STATUS_FIELDS, "updated_at")), None, None,
+            *(field(PatientStatus, name) for name in (*STATUS_FIELDS, "updated_at")), None, None, None,
             *(field(ClinicPolicy, name) for name in _clinic_policy_fields()))
 
 
@@ -134,13 +143,18 @@ def _context_sql() -> str:
     user, threshold = User._meta.db_table, PatientThreshold._meta.db_table
     status, policy = PatientStatus._meta.db_table, ClinicPolicy._meta.db_table
     alert, entry = Alert._meta.db_table, SymptomEntry._meta.db_table
+    course, administration = Course._meta.db_table, Administration._meta.db_table
     field = plain_sql.field
     status_columns = ", ".join(f"s.{field(PatientStatus, name).column}" for name in (*STATUS_FIELDS, "updated_at"))
     policy_columns = ", ".join(f"p.{field(ClinicPolicy, name).column}" for name in _clinic_policy_fields())
     return (
         f"SELECT u.id, u.time_zone, t.threshold, {status_columns}, "
         f"EXISTS(SELECT 1 FROM {alert} a WHERE a.patient_id = u.id AND a.kind = %s AND a.resolved_at IS NULL), "
-        f"EXISTS(SELECT 1 FROM {entry} e WHERE e.patient_id = u.id AND e.date = %s), {policy_columns} "
+        f"EXISTS(SELECT 1 FROM {entry} e WHERE e.patient_id = u.id AND e.date = %s), "
+        f"(EXISTS(SELECT 1 FROM {administration} d JOIN {course} c ON c.id = d.course_id "
+        f"WHERE c.patient_id = u.id AND d.date >= %s) OR "
+        f"EXISTS(SELECT 1 FROM {alert} r WHERE r.patient_id = u.id AND r.kind = %s AND r.resolved_at IS NULL)), "
+        f"{policy_columns} "
         f"FROM {user} u LEFT JOIN {threshold} t ON t.patient_id = u.id "
         f"LEFT JOIN {status} s ON s.patient_id = u.id LEFT JOIN {policy} p ON p.id = 1 "
         "WHERE u.id IN ({ids})"
@@ -171,7 +185,7 @@ def evaluate_patients(patient_ids: Iterable[int], now: datetime | None = None) -
     changed = 0
     for batch in chunks(sorted(set(patient_ids))):
         with transaction.atomic():
-            changed += evaluate_locked(lock_patients(batch), now)
+            changed += evaluate_locked(lock_patients(batch, now=now), now)
     return changed
 
 
@@ -214,9 +228,28 @@ def evaluate_locked(locked: Locked, now: datetime, changed_from: date | None = N
     earlier = {pk: streak for pk, patient in patients.items()
                if (streak := _stored_streak(patient, clinic, policies[pk])) is not None}
     assessments = assess_from_recent(recent, since, as_of, policies, day_entries, earlier, changed_from)
-    changed = _store_statuses(assessments, _last_entry_days(recent, list(patients)), patients)
+    treated = [pk for pk, patient in patients.items() if patient.treated]
+    plans = plans_of(treated)
+    treatment = _treatment_now(plans, recent, since, as_of, policies, clinic.review_days, assessments)
+    changed = _store_statuses(assessments, _last_entry_days(recent, list(patients)), patients, treatment)
     alerts.sync_alerts(assessments, now, open_referrals={pk for pk, p in patients.items() if p.open_referral})
+    if treated:
+        alerts.sync_dose_reviews({pk: [plans[pk].administrations[day] for day in treatment[pk].review_before]
+                                  if pk in treatment else [] for pk in treated}, as_of, now)
     return changed
+
+
+def _treatment_now(plans: Mapping[int, PatientPlans], recent: Mapping[int, list[rules.DayEntry]],
+                   since: date, as_of: Mapping[int, date], policies: Mapping[int, rules.Policy], review_days: int,
+                   assessments: Mapping[int, rules.Assessment]) -> dict[int, cycles.TreatmentNow]:
+    """Each treated patient's treatment today; the diary of those whose previous cycle began before the
+    recent weeks is read again from where it is needed (one query)."""
+    needed = {pk: day for pk, plan in plans.items()
+              if (day := cycles.entries_needed_from(plan.courses, as_of[pk])) is not None and day < since}
+    longer = day_entries(list(needed), min(needed.values())) if needed else {}
+    return {pk: cycles.treatment_now(plan.courses, longer[pk] if pk in needed else recent.get(pk, []), as_of[pk],
+                                     policies[pk], review_days, assessments[pk])
+            for pk, plan in plans.items()}
 
 
 def _stored_streak(patient: LockedPatient, clinic: ClinicPolicy, policy: rules.Policy) -> rules.EarlierStreak | None:
@@ -254,11 +287,11 @@ def _local_today(now: datetime, zone_name: str) -> date:
 
 
 def _store_statuses(assessments: dict[int, rules.Assessment], last_days: dict[int, date | None],
-                    patients: Mapping[int, LockedPatient]) -> int:
+                    patients: Mapping[int, LockedPatient], treatment: Mapping[int, cycles.TreatmentNow]) -> int:
     """Write only the statuses that changed, in one statement."""
     rows = []
     for pk, assessment in assessments.items():
-        current = PatientAssessment.from_rules(assessment, last_days[pk])
+        current = PatientAssessment.from_rules(assessment, last_days[pk], treatment.get(pk))
         if patients[pk].stored != current:
             rows.append(PatientStatus(patient_id=pk, **current.stored_values()))
     if rows:

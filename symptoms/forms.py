@@ -17,6 +17,8 @@ from symptoms.entry_fields import (
     SCORE_MIN,
 )
 from symptoms.models import THRESHOLD_MAX, THRESHOLD_MIN, SymptomEntry
+from treatment.calendar import CYCLE_DAYS_MAX, CYCLE_DAYS_MIN, DOSE_MAX, DOSE_MIN, NOTE_MAX_LENGTH, REGIMEN_MAX_LENGTH
+from treatment.models import Agent
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -137,3 +139,54 @@ class ThresholdForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"step": "0.05", "min": "4", "max": "5", "inputmode": "decimal"}),
     )
+
+
+# --- Treatment, on the clinician's record page ---------------------------------------------------------------
+
+class DayInput(forms.DateInput):
+    input_type = "date"
+
+
+GRADE_CHOICES = [
+    (0, _("0 — no neuropathy")),
+    (1, _("1 — mild: numbness or tingling, or reflexes lost, without symptoms that get in the way")),
+    (2, _("2 — moderate: limits everyday tasks such as cooking, shopping or buttons")),
+    (3, _("3 — severe: limits self-care such as washing, dressing or walking safely")),
+    (4, _("4 — life-threatening; urgent intervention needed")),
+]
+
+
+class CourseForm(forms.Form):
+    agent = forms.ChoiceField(label=_("Agent"), choices=Agent.choices)
+    regimen = forms.CharField(label=_("Regimen (optional)"), required=False, max_length=REGIMEN_MAX_LENGTH,
+                              help_text=_("For example mFOLFOX6."))
+    cycle_length_days = forms.IntegerField(
+        label=_("Cycle length (days)"), min_value=CYCLE_DAYS_MIN, max_value=CYCLE_DAYS_MAX,
+        help_text=_("7 for weekly doses, 14 or 21 for two- or three-weekly; from 1 to 42 days."))
+    ended_on = forms.DateField(label=_("Ended on (optional)"), required=False, widget=DayInput,
+                               help_text=_("Only when the course was stopped or finished."))
+
+
+class DoseForm(forms.Form):
+    """Record a dose given, or plan one: a day after the patient's today is a planned dose."""
+
+    course = forms.TypedChoiceField(label=_("Course"), coerce=int)
+    date = forms.DateField(label=_("Dose day"), widget=DayInput,
+                           help_text=_("A day after today plans the dose. The same day again replaces it."))
+    dose_percent = forms.IntegerField(label=_("Dose (% of the full planned dose)"), min_value=DOSE_MIN,
+                                      max_value=DOSE_MAX, initial=DOSE_MAX,
+                                      help_text=_("100 for the full dose; 80 when reduced by a fifth."))
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX_LENGTH)
+
+    def __init__(self, *args, courses: list[tuple[int, str]], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["course"].choices = courses
+
+
+class GradeForm(forms.Form):
+    """The CTCAE grade of peripheral sensory neuropathy seen at a visit."""
+
+    date = forms.DateField(label=_("Day of the visit"), widget=DayInput)
+    grade = forms.TypedChoiceField(label=_("Grade (CTCAE, peripheral sensory neuropathy)"), choices=GRADE_CHOICES,
+                                   coerce=int, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX_LENGTH)

@@ -210,6 +210,11 @@ class PatientStatus(models.Model):
     functional_impact = models.CharField(max_length=16, choices=FunctionalImpact.choices)
     reasons = models.JSONField(default=list)  # [{"code", "message", "params"}], translated when shown
     last_entry_date = models.DateField(null=True)
+    # Treatment on `as_of`: the next dose day, the cycle the day is in ({course, number, day}), and
+    # whether a dose on one of the next review days needs a clinician's review first.
+    next_administration = models.DateField(null=True)
+    cycle = models.JSONField(null=True)
+    needs_review = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -225,14 +230,18 @@ class AlertKind(models.TextChoices):
     FALL = "fall", _("Fall")
     SEVERE_SCORE = "severe_score", _("Severe symptoms")
     WORSENING = "worsening", _("Rapid worsening")
+    DOSE_REVIEW = "dose_review", _("Review before next dose")
 
 
 class Alert(models.Model):
-    """Something a care team should look at; at most one open alert per patient and kind.
+    """Something a care team should look at; at most one open alert per patient and kind, except
+    `dose_review`: one per planned administration, ever.
 
     Urgent alerts (fall, severe score, worsening) close when a clinician acknowledges
     them; a `refer` alert stays open until the 7-day average has been at or below
-    threshold for 7 days. `signal_days` are the days whose signals the alert carries.
+    threshold for 7 days; a `dose_review` closes when acknowledged or once its dose day
+    has passed. `signal_days` are the days whose signals the alert carries (for a
+    `dose_review`, the day it opened).
     """
 
     patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
@@ -246,14 +255,25 @@ class Alert(models.Model):
     )
     note = models.TextField(blank=True, default="", validators=[MaxLengthValidator(NOTES_MAX_LENGTH)])
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The planned dose a `dose_review` is about (null for the other kinds, or once that dose was removed).
+    administration = models.ForeignKey("treatment.Administration", on_delete=models.SET_NULL, null=True,
+                                       blank=True, related_name="+")
 
     class Meta:
         ordering = ["-opened_at"]
         indexes = [models.Index(fields=["patient", "kind", "last_signal_day"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["patient", "kind"], condition=Q(resolved_at__isnull=True),
+                fields=["patient", "kind"], condition=Q(resolved_at__isnull=True) & ~Q(kind="dose_review"),
                 name="alert_one_open_per_patient_and_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["administration"], condition=Q(kind="dose_review"),
+                name="alert_one_dose_review_per_administration",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="dose_review") | Q(administration__isnull=True),
+                name="alert_administration_only_for_dose_review",
             ),
         ]
 

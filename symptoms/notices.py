@@ -11,21 +11,25 @@ from datetime import date, datetime
 from accounts.models import CareTeamMember, Role, User
 from notifications import services as outbox
 from notifications.models import Channel, Kind, Notification
-from symptoms.models import Alert, SymptomEntry
+from symptoms.models import Alert, AlertKind, SymptomEntry
 
 SUMMARY_HOUR = 7  # Monday morning, each person's own time
+# Alerts only the care team hears of.
+CARE_TEAM_ONLY = frozenset({AlertKind.DOSE_REVIEW})
 
 
 def notify_alerts_opened(alerts: list[Alert]) -> None:
     """Each new alert: an in-app notice and (by preference) an email to every clinician on the care
-    team, and the patient the same if they chose alert emails. Runs in the alert's transaction."""
+    team, and the patient the same if they chose alert emails (not for a review before a dose: that is
+    the care team's to do). Runs in the alert's transaction."""
     patient_ids = {alert.patient_id for alert in alerts}
     people = User.objects.filter(pk__in=patient_ids).only("id", "role", "email").in_bulk()
     teams: dict[int, list[User]] = {pk: [] for pk in patient_ids}
     for member in CareTeamMember.objects.filter(patient_id__in=patient_ids, clinician__is_active=True) \
             .select_related("clinician").only("patient_id", "clinician__id", "clinician__role", "clinician__email"):
         teams[member.patient_id].append(member.clinician)
-    audiences = {alert.pk: [*teams[alert.patient_id], people[alert.patient_id]] for alert in alerts}
+    audiences = {alert.pk: [*teams[alert.patient_id],
+                            *([] if alert.kind in CARE_TEAM_ONLY else [people[alert.patient_id]])] for alert in alerts}
     emailed = outbox.wants_email({p.pk: p for people in audiences.values() for p in people}.values(), Kind.ALERT)
     outbox.record([notification for alert in alerts for person in audiences[alert.pk]
                    for notification in _alert_notifications(person, alert, emailed)])

@@ -60,7 +60,7 @@ def patient_record(patient: User, all_entries: bool = False, trend_from: date | 
     entries = patient_entries(patient)
     if not all_entries:
         entries = entries.filter(date__gt=patient.local_today() - timedelta(days=RECORD_ENTRY_DAYS))
-    alerts = list(Alert.objects.filter(patient=patient).select_related("acknowledged_by")
+    alerts = list(Alert.objects.filter(patient=patient).select_related("acknowledged_by", "administration")
                   .order_by("resolved_at", "-opened_at")[:CLOSED_ALERTS_SHOWN + len(AlertKind)])
     status = current_assessment(patient)
     return PatientRecord(

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from symptoms import rules
-from symptoms.assessments import PatientAssessment, StoredReason
-from symptoms.models import Status
+from symptoms.assessments import PatientAssessment, StoredReason, format_number
+from symptoms.cycles import CycleSummary
+from symptoms.models import FunctionalImpact, Status
 
 DATE_PARAMS = {"since", "day"}
 
@@ -75,3 +76,24 @@ def patient_summary(assessment: PatientAssessment) -> PatientSummary:
         next_step=str(NEXT_STEP[status]), urgent=bool(urgent), urgent_step=str(URGENT_STEP) if urgent else "",
         contact_care_team=bool(urgent) or status == Status.REFER,
     )
+
+
+def review_reasons(assessment: PatientAssessment, current: CycleSummary | None,
+                   previous: CycleSummary | None) -> list[str]:
+    """Why a clinician should review before the next dose, in words (`cycles.needs_review`): the status,
+    urgent signals, daily life affected, and the current cycle rising against the one before."""
+    reasons = []
+    if assessment.status in (Status.REFER, Status.WATCH):
+        reasons.append(_("Status today: %(status)s.") % {"status": assessment.status_label})
+    if assessment.urgent:
+        reasons.append(_("Urgent signals: %(signals)s.") % {"signals": ", ".join(assessment.urgent_labels)})
+    if assessment.functional_impact != rules.NO_IMPACT:
+        reasons.append(_("Daily life: %(impact)s.") % {
+            "impact": FunctionalImpact(assessment.functional_impact).label})
+    if (current is not None and previous is not None and current.rising
+            and current.worst_weekly_average is not None and previous.worst_weekly_average is not None):
+        reasons.append(_("Rising: cycle %(number)s's worst 7-day average, %(now)s, is at least a point above "
+                         "cycle %(before_number)s's, %(before)s.") % {
+            "number": current.number, "now": format_number(current.worst_weekly_average),
+            "before_number": previous.number, "before": format_number(previous.worst_weekly_average)})
+    return reasons

@@ -130,14 +130,18 @@ class ClinicianDigest:
     open_alerts: int
     not_reporting: list[User]
     patients: int
+    # Upcoming doses that need a review first, soonest first.
+    reviews: list[triage.TriageRow]
 
 
 def clinician_digest(clinician: User) -> ClinicianDigest:
     """A clinician's patients grouped by status (most urgent first, as on the dashboard), their open
-    alerts, and who has stopped logging."""
+    alerts, who has stopped logging, and the upcoming doses that need a review first."""
     rows = triage.triage_rows(clinician)
     groups = [(str(status.label), [row for row in rows if row.assessment.status == status])
               for status in triage.STATUS_ORDER]
     return ClinicianDigest(groups=[(label, members) for label, members in groups if members],
                            open_alerts=sum(row.open_alerts for row in rows),
-                           not_reporting=[row.patient for row in rows if row.not_reporting], patients=len(rows))
+                           not_reporting=[row.patient for row in rows if row.not_reporting], patients=len(rows),
+                           reviews=sorted((row for row in rows if row.assessment.needs_review),
+                                          key=lambda row: (row.assessment.next_administration, row.sort_key())))

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from accounts.services import care_team_patient
 from cipn_tracker.api import SafeJSONParser, StrictSerializer, error_responses
-from symptoms import rules, treatment_record
+from symptoms import rules, treatment_changes, treatment_record
 from symptoms.access_log import log_record_access
 from symptoms.api import NOT_A_PATIENT, NOT_YOUR_PATIENT, PATIENT_ID, IsPatient, day_in_path, id_in_path
 from symptoms.assessments import two_places
@@ -174,8 +174,7 @@ class PatientCoursesView(ClinicianTreatmentView):
                    responses={201: CourseSerializer, **error_responses(400, 401, 404, 415, s404=NOT_YOUR_PATIENT)})
     def post(self, request, patient_id: int):
         """Add a course for one of your patients."""
-        course = courses.create_course(request.user, patient_id, validated(CourseRequestSerializer, request))
-        log_record_access(request.user, course.patient, RecordAccessAction.CHANGED_TREATMENT)
+        course = treatment_changes.create_course(request.user, patient_id, validated(CourseRequestSerializer, request))
         return course_answer(course, status.HTTP_201_CREATED)
 
 
@@ -184,16 +183,14 @@ class CourseView(ClinicianTreatmentView):
                    responses={200: CourseSerializer, **error_responses(400, 401, 404, 415, s404=NOT_YOUR_COURSE)})
     def patch(self, request, course_id: int):
         """Change a course: any of its fields (an end date when it is stopped, say)."""
-        course = courses.change_course(request.user, course_id, validated(CourseRequestSerializer, request,
-                                                                         partial=True))
-        log_record_access(request.user, course.patient, RecordAccessAction.CHANGED_TREATMENT)
+        course = treatment_changes.change_course(request.user, course_id,
+                                                 validated(CourseRequestSerializer, request, partial=True))
         return course_answer(course)
 
     @extend_schema(parameters=[COURSE_ID], responses={204: None, **error_responses(401, 404, s404=NOT_YOUR_COURSE)})
     def delete(self, request, course_id: int):
         """Remove a course with its administrations."""
-        patient = courses.delete_course(request.user, course_id)
-        log_record_access(request.user, patient, RecordAccessAction.CHANGED_TREATMENT)
+        treatment_changes.delete_course(request.user, course_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -213,8 +210,7 @@ class AdministrationView(ClinicianTreatmentView):
     def put(self, request, course_id: int, date: str):
         """Record or plan a dose: 201 when created, 200 when it replaced the one on that day."""
         values = validated(AdministrationRequestSerializer, request)
-        given, created = courses.record_administration(request.user, course_id, self._day(date), values)
-        log_record_access(request.user, given.course.patient, RecordAccessAction.CHANGED_TREATMENT)
+        given, created = treatment_changes.record_administration(request.user, course_id, self._day(date), values)
         return Response(AdministrationSerializer(given).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
@@ -223,8 +219,7 @@ class AdministrationView(ClinicianTreatmentView):
                                                            s404="not your patient's course, or no dose that day")})
     def delete(self, request, course_id: int, date: str):
         """Remove a recorded or planned dose."""
-        course = courses.delete_administration(request.user, course_id, self._day(date))
-        log_record_access(request.user, course.patient, RecordAccessAction.CHANGED_TREATMENT)
+        treatment_changes.delete_administration(request.user, course_id, self._day(date))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -242,7 +237,6 @@ class PatientGradesView(ClinicianTreatmentView):
                    responses={201: GradeSerializer, **error_responses(400, 401, 404, 415, s404=NOT_YOUR_PATIENT)})
     def post(self, request, patient_id: int):
         """Record a grade seen at a visit."""
-        grade = courses.record_grade(request.user, patient_id, validated(GradeRequestSerializer, request))
-        log_record_access(request.user, grade.patient, RecordAccessAction.RECORDED_GRADE)
+        grade = treatment_changes.record_grade(request.user, patient_id, validated(GradeRequestSerializer, request))
         return Response(GradeSerializer(grade).data, status=status.HTTP_201_CREATED)
 

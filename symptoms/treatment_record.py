@@ -1,26 +1,82 @@
 """A patient's treatment with the diary read cycle by cycle: courses, their cycle summaries, grades."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import ngettext
 
 from accounts.models import User
-from symptoms import cycles
-from symptoms.assessments import day_entries, patient_policy
+from symptoms import charts, cycles, rules
+from symptoms.assessments import PatientAssessment, day_entries, patient_policy, two_places
 from treatment import calendar
 from treatment.courses import courses_of, grades_of
-from treatment.models import ClinicianGrade, Course
+from treatment.models import Administration, ClinicianGrade, Course
 
 
 @dataclass(frozen=True)
 class CourseRecord:
     course: Course
     cycles: list[cycles.CycleSummary]
+    # Each summarised cycle's day scores from its day 1 up to its end or today (None: no entry).
+    day_scores: list[list[int | None]]
+    as_of: date
+
+    @property
+    def planned(self) -> list[Administration]:
+        """Dose days still to come."""
+        return [given for given in self.course.administrations.all() if given.date > self.as_of]
+
+    @property
+    def rows(self) -> list[dict[str, object]]:
+        return cycle_rows(self)
 
 
 @dataclass(frozen=True)
 class TreatmentRecord:
     courses: list[CourseRecord]
     grades: list[ClinicianGrade]
+
+    @property
+    def dose_marks(self) -> list[charts.DoseMark]:
+        return dose_marks(course.course for course in self.courses)
+
+
+def current_cycles(record: TreatmentRecord, assessment: PatientAssessment) -> tuple[
+        cycles.CycleSummary | None, cycles.CycleSummary | None]:
+    """The summary of the cycle the assessment's day falls in, and of the cycle before it (or None)."""
+    position = assessment.cycle
+    for course in record.courses:
+        if position is not None and course.course.pk == position["course"] and position["number"] <= len(course.cycles):
+            number = position["number"]
+            return course.cycles[number - 1], course.cycles[number - 2] if number >= 2 else None
+    return None, None
+
+
+def course_name(course: Course) -> str:
+    """"Paclitaxel (weekly), 7-day cycles": how the pages name a course."""
+    name = course.get_agent_display()
+    if course.regimen:
+        name = f"{name} ({course.regimen})"
+    return ngettext("%(name)s, %(days)s-day cycle", "%(name)s, %(days)s-day cycles", course.cycle_length_days) % {
+        "name": name, "days": course.cycle_length_days}
+
+
+def dose_marks(courses: Iterable[Course]) -> list[charts.DoseMark]:
+    """Every dose day of these courses (administrations prefetched, `courses_of`), given or planned,
+    labelled with the agent, cycle number and dose, for the trend chart."""
+    return [charts.DoseMark(cycle.start, _("%(agent)s cycle %(number)s · %(dose)s%%") % {
+                "agent": course.get_agent_display(), "number": cycle.number, "dose": cycle.dose_percent})
+            for course in courses for cycle in course_cycles(course)]
+
+
+def overlay_figure(course: CourseRecord, static: bool = False) -> dict:
+    """The course's cycle overlay chart: each cycle's day scores by day of cycle."""
+    return charts.cycle_overlay_figure(
+        [(_("Cycle %(number)s (%(dose)s%%)") % {"number": summary.number, "dose": summary.dose_percent}, scores)
+         for summary, scores in zip(course.cycles, course.day_scores, strict=True)], static=static)
 
 
 def course_cycles(course: Course) -> list[calendar.Cycle]:
@@ -40,7 +96,26 @@ def treatment_record(patient: User, as_of: date | None = None) -> TreatmentRecor
     entries = day_entries([patient.pk])[patient.pk]
     policy = patient_policy(patient)
     graded = [cycles.Grade(grade.date, grade.grade) for grade in grades]
-    return TreatmentRecord(
-        [CourseRecord(course, cycles.summarize(course_cycles(course), entries, as_of, policy, graded))
-         for course in courses],
-        grades)
+    scores = {entry.date: entry.day_score for entry in entries}
+    records = []
+    for course in courses:
+        summaries = cycles.summarize(course_cycles(course), entries, as_of, policy, graded)
+        day_scores = [[scores.get(summary.start + timedelta(days=offset))
+                       for offset in range((min(summary.end, as_of) - summary.start).days + 1)]
+                      for summary in summaries]
+        records.append(CourseRecord(course, summaries, day_scores, as_of))
+    return TreatmentRecord(records, grades)
+
+
+IMPACT_LABELS = {rules.NO_IMPACT: _l("none"), rules.INSTRUMENTAL: _l("everyday tasks"),
+                 rules.SELF_CARE: _l("self-care or safety")}
+
+
+def cycle_rows(course: CourseRecord) -> list[dict[str, object]]:
+    """The cycle table's rows, newest cycle first, with each figure as the pages show it."""
+    return [{
+        "summary": summary, "worst_weekly_average": two_places(summary.worst_weekly_average),
+        "impact": IMPACT_LABELS[summary.functional_impact],
+        "settled": {True: _("yes"), False: _("no"), None: _("not known")}[summary.settled_before_next],
+        "settled_value": summary.settled_before_next,
+    } for summary in reversed(course.cycles)]

@@ -11,17 +11,17 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User, display_name, local_today
 from symptoms import rules
 from symptoms.assessments import PatientAssessment, policy_for, unassessed
-from symptoms.models import ClinicPolicy, Status
+from symptoms.models import Alert, AlertKind, ClinicPolicy, Status
 
-# Most urgent first: urgent signals come before every status (see sort_key).
+# Most urgent first: urgent signals, then a review before the next dose, come before every status (sort_key).
 STATUS_ORDER = (Status.REFER, Status.WATCH, Status.INSUFFICIENT_DATA, Status.OK)
 NOT_REPORTING_DAYS = 3
-FILTERS = ("urgent", *STATUS_ORDER, "not_reporting")
+FILTERS = ("urgent", "review", *STATUS_ORDER, "not_reporting")
 # Rows per page of the list; the filters and their counts cover every patient.
 PAGE_SIZE = 50
 
@@ -30,6 +30,8 @@ class Standing(NamedTuple):
     """Where a patient stands on the list: what sorting and the filters read, and nothing else."""
 
     urgent: bool
+    # A dose on one of the next review days needs review, and no clinician has acknowledged that yet.
+    review: bool
     status: str
     streak_days: int
     weekly_average: Decimal | None
@@ -46,15 +48,18 @@ class Standing(NamedTuple):
             return True
         if wanted == "urgent":
             return self.urgent
+        if wanted == "review":
+            return self.review
         if wanted == "not_reporting":
             return self.not_reporting
         return self.status == wanted
 
-    def sort_key(self) -> tuple[bool, int, int, Decimal, str]:
-        """Urgent signals first, then refer, watch, insufficient data, ok; ties by longer streak, higher average."""
+    def sort_key(self) -> tuple[bool, bool, int, int, Decimal, str]:
+        """Urgent signals first, then a review before the next dose, then refer, watch, insufficient data,
+        ok; ties by longer streak, higher average."""
         average = self.weekly_average if self.weekly_average is not None else Decimal(-1)
-        return (not self.urgent, STATUS_ORDER.index(Status(self.status)), -self.streak_days, -average,
-                self.name.lower())
+        return (not self.urgent, not self.review, STATUS_ORDER.index(Status(self.status)), -self.streak_days,
+                -average, self.name.lower())
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class TriageRow:
     assessment: PatientAssessment
     open_alerts: int
     days_since_last_entry: int | None  # in the patient's own zone
+    review: bool = False  # see Standing.review
 
     @property
     def change_direction(self) -> str:
@@ -77,8 +83,8 @@ class TriageRow:
     @property
     def standing(self) -> Standing:
         a = self.assessment
-        return Standing(bool(a.urgent), a.status, a.streak_days, a.weekly_average, self.patient.display_name(),
-                        self.days_since_last_entry)
+        return Standing(bool(a.urgent), self.review, a.status, a.streak_days, a.weekly_average,
+                        self.patient.display_name(), self.days_since_last_entry)
 
     @property
     def not_reporting(self) -> bool:
@@ -87,7 +93,7 @@ class TriageRow:
     def matches(self, wanted: str | None) -> bool:
         return self.standing.matches(wanted)
 
-    def sort_key(self) -> tuple[bool, int, int, Decimal, str]:
+    def sort_key(self) -> tuple[bool, bool, int, int, Decimal, str]:
         return self.standing.sort_key()
 
 
@@ -112,10 +118,11 @@ def triage_page(clinician: User, wanted: str | None = None, page_number: str | i
     """The page of the clinician's list a screen shows: where each patient stands is read for everyone
     (plain values, one query), sorted and counted; full rows only for the page (one query, and one
     for the clinic policy). A page number out of range gives the last page."""
-    standings = {pk: _standing(values) for pk, *values in clinician.patients.values_list(
+    standings = {pk: _standing(values) for pk, *values in clinician.patients.annotate(
+        open_review=_OPEN_REVIEW).values_list(
         "pk", "time_zone", "first_name", "last_name", "username", "current_status__status",
         "current_status__urgent", "current_status__streak_days", "current_status__weekly_average",
-        "current_status__last_entry_date")}
+        "current_status__last_entry_date", "current_status__needs_review", "open_review")}
     counts = {name: sum(standing.matches(name) for standing in standings.values()) for name in FILTERS}
     order = sorted((pk for pk, standing in standings.items() if standing.matches(wanted)),
                    key=lambda pk: standings[pk].sort_key())
@@ -126,17 +133,23 @@ def triage_page(clinician: User, wanted: str | None = None, page_number: str | i
 
 
 def _standing(values: list) -> Standing:
-    zone, first_name, last_name, username, status, urgent, streak_days, average, last_entry = values
+    (zone, first_name, last_name, username, status, urgent, streak_days, average, last_entry,
+     review, open_review) = values
     name = display_name(first_name, last_name, username)
     days = (local_today(zone) - last_entry).days if last_entry else None
     if status is None:  # never assessed: what an empty diary gives
-        return Standing(False, Status.INSUFFICIENT_DATA, 0, None, name, days)
-    return Standing(bool(urgent), status, streak_days, average, name, days)
+        return Standing(False, False, Status.INSUFFICIENT_DATA, 0, None, name, days)
+    return Standing(bool(urgent), bool(review and open_review), status, streak_days, average, name, days)
+
+
+# Whether the patient has a review before a dose that no one has acknowledged yet.
+_OPEN_REVIEW = Exists(Alert.objects.filter(patient=OuterRef("pk"), kind=AlertKind.DOSE_REVIEW,
+                                           resolved_at__isnull=True))
 
 
 def _rows(patients: QuerySet[User], clinic_policy: rules.Policy | None = None) -> list[TriageRow]:
     patients = patients.select_related("current_status").annotate(
-        open_alert_count=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)))
+        open_alert_count=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)), open_review=_OPEN_REVIEW)
     rows = []
     for patient in patients:
         stored = getattr(patient, "current_status", None)
@@ -145,14 +158,15 @@ def _rows(patients: QuerySet[User], clinic_policy: rules.Policy | None = None) -
         else:  # never assessed yet: what an empty diary gives under the clinic's policy
             clinic_policy = clinic_policy or policy_for(ClinicPolicy.current())
             assessment = unassessed(patient, clinic_policy)
-        rows.append(_row(patient, assessment, patient.open_alert_count))
+        rows.append(_row(patient, assessment, patient.open_alert_count, patient.open_review))
     return sorted(rows, key=TriageRow.sort_key)
 
 
-def _row(patient: User, assessment: PatientAssessment, open_alerts: int) -> TriageRow:
+def _row(patient: User, assessment: PatientAssessment, open_alerts: int, open_review: bool) -> TriageRow:
     last_entry = assessment.last_entry_date
     return TriageRow(patient=patient, assessment=assessment, open_alerts=open_alerts,
-                     days_since_last_entry=(patient.local_today() - last_entry).days if last_entry else None)
+                     days_since_last_entry=(patient.local_today() - last_entry).days if last_entry else None,
+                     review=assessment.needs_review and open_review)
 
 
 def status_counts(rows: list[TriageRow]) -> dict[str, int]:

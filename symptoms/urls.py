@@ -16,4 +16,7 @@ urlpatterns = [
     path("clinician/patients/<int:patient_id>/alerts/<int:alert_id>/acknowledge/", clinician_views.acknowledge,
          name="acknowledge_alert"),
     path("clinician/patients/<int:patient_id>/threshold/", clinician_views.set_threshold, name="set_threshold"),
+    path("clinician/patients/<int:patient_id>/courses/", clinician_views.add_course, name="add_course"),
+    path("clinician/patients/<int:patient_id>/doses/", clinician_views.record_dose, name="record_dose"),
+    path("clinician/patients/<int:patient_id>/grades/", clinician_views.record_grade, name="record_grade"),
 ]

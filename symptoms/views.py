@@ -8,12 +8,13 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from education.suggestions import suggestions_for
-from symptoms import charts, diary, summaries
+from symptoms import charts, diary, summaries, treatment_record
 from symptoms.access import patient_required
 from symptoms.assessments import current_assessment, patient_trend
 from symptoms.entry_fields import check_day_is_editable, editable_days
 from symptoms.forms import EntryForm, add_service_errors
 from symptoms.presenting import long_date_format, patient_summary
+from treatment.courses import courses_of
 
 
 @patient_required
@@ -47,7 +48,7 @@ def log_entry(request, day: date | None = None):
     context = {
         "form": form, "day": day, "existing": existing, "day_error": day_error,
         "recent_days": diary.recent_days(patient), "suggestions": suggestions_for(patient, assessment),
-        "summary": patient_summary(assessment),
+        "summary": patient_summary(assessment), "assessment": assessment,
     }
     return render(request, "symptoms/log.html", context, status=status)
 
@@ -72,7 +73,9 @@ def history(request):
         "entries": entries, "first_editable": first_editable, "summary": patient_summary(assessment),
         "period": period, "has_entries": bool(entries) or assessment.last_entry_date is not None,
         "suggestions": suggestions_for(request.user, assessment),
-        "figure": charts.trend_figure(trend, assessment.threshold), "chart_rows": charts.chart_rows(trend),
+        "figure": charts.trend_figure(trend, assessment.threshold,
+                                      doses=treatment_record.dose_marks(courses_of(request.user))),
+        "chart_rows": charts.chart_rows(trend), "assessment": assessment,
     }
     return render(request, "symptoms/history.html", context)
 
@@ -81,11 +84,13 @@ def history(request):
 def report(request):
     """A one-page summary of the last four weeks to print for an appointment."""
     report = summaries.appointment_report(request.user)
+    treatment = treatment_record.treatment_record(request.user)
     context = {
         "report": report, "first": report.first, "today": report.last, "weeks": report.weeks,
         "noted_entries": report.noted_entries, "summary": patient_summary(report.status),
         "figure": charts.trend_figure(report.trend, report.status.threshold, range_days=summaries.REPORT_DAYS,
-                                      static=True),
+                                      static=True, doses=treatment.dose_marks),
+        "treatment": treatment,
         "chart_rows": charts.chart_rows(report.trend, summaries.REPORT_DAYS),
     }
     return render(request, "symptoms/report.html", context)

@@ -1,6 +1,7 @@
 """A small clinic for every test: two patients, two clinicians, an admin."""
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -120,3 +121,26 @@ def fall_alert(clinic) -> Alert:
         EntryFactory(patient=clinic.patient, date=today - timedelta(days=days_ago), numbness=2, fell=days_ago == 1)
     evaluation.evaluate_patient(clinic.patient)
     return Alert.objects.get(patient=clinic.patient)
+
+
+def at_once(*jobs) -> None:
+    """Run each job in its own thread, all released together (each with its own database connection);
+    fails the test with any job's error."""
+    start = threading.Barrier(len(jobs))
+    errors: list[BaseException] = []
+
+    def run(job) -> None:
+        try:
+            start.wait()
+            job()
+        except BaseException as error:  # reported below, in the test's own thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors

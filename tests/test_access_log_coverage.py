@@ -44,6 +44,8 @@ HEALTH_DATA = {
 WRITES = {
     "clinician/patients/<int:patient_id>/alerts/<int:alert_id>/acknowledge/",
     "clinician/patients/<int:patient_id>/threshold/",
+    "clinician/patients/<int:patient_id>/courses/", "clinician/patients/<int:patient_id>/doses/",
+    "clinician/patients/<int:patient_id>/grades/",
     "api/v1/alerts/<int:alert_id>/acknowledge/",
     "api/v1/courses/<int:course_id>/", "api/v1/courses/<int:course_id>/administrations/<str:date>/",
 }

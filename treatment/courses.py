@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 
 from accounts.models import User
 from accounts.services import care_team_patient
@@ -39,7 +39,7 @@ def grades_of(patient: User) -> QuerySet[ClinicianGrade]:
     return ClinicianGrade.objects.filter(patient=patient).order_by("date", "id")
 
 
-def _checked(instance, values: Mapping[str, object], allowed: tuple[str, ...]) -> None:
+def _checked(instance: Model, values: Mapping[str, object], allowed: tuple[str, ...]) -> None:
     """Set `values` (only ever these fields) and check them as the model does."""
     if not set(values) <= set(allowed):
         raise ValueError(f"only {', '.join(allowed)} can be set here")

@@ -6,11 +6,12 @@ from collections import Counter
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import User
 from notifications import tasks
 from notifications.models import Channel, Kind, Notification, State
+from tests.conftest import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 EMAILS = 120
@@ -29,31 +30,12 @@ def outbox(requires_postgres, fall_alert, clinic) -> list[int]:
     return [row.pk for row in rows]
 
 
-def in_threads(*jobs) -> None:
-    start = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job) -> None:
-        try:
-            start.wait()
-            job()
-        except BaseException as error:  # reported below, in the test's own thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
 
 
 def test_two_workers_delivering_to_the_same_clinician_send_everything_at_the_first_attempt(outbox):
     """Both go through the same ids at once (the sweep handed a chunk out again while it was under way)."""
     sent: list[int] = []
-    in_threads(lambda: sent.append(tasks.deliver(outbox)), lambda: sent.append(tasks.deliver(list(reversed(outbox)))))
+    at_once(lambda: sent.append(tasks.deliver(outbox)), lambda: sent.append(tasks.deliver(list(reversed(outbox)))))
     rows = Notification.objects.filter(pk__in=outbox)
     assert Counter(rows.values_list("state", flat=True)) == {State.SENT: EMAILS}
     assert set(rows.values_list("attempts", flat=True)) == {1}
@@ -78,6 +60,6 @@ def test_a_save_holding_the_recipients_row_does_not_hold_up_their_email(outbox, 
         finally:
             done.set()
 
-    in_threads(hold_the_row, deliver)
+    at_once(hold_the_row, deliver)
     assert results == [EMAILS]
     assert Notification.objects.filter(pk__in=outbox, state=State.SENT, attempts=1).count() == EMAILS

@@ -9,7 +9,8 @@ from tests.conftest import api_as
 from tests.factories import EntryFactory
 
 FIELDS = {"as_of", "status", "weekly_average", "previous_weekly_average", "days_logged", "threshold",
-          "streak_days", "streak_start", "urgent", "functional_impact", "reasons"}
+          "streak_days", "streak_start", "urgent", "functional_impact", "reasons", "next_administration", "cycle",
+          "needs_review"}
 
 
 def history(patient, scores, **flags):

@@ -1,6 +1,5 @@
 """Status kept current and alerts opened, merged and resolved, never duplicated."""
 
-import threading
 import time as clock
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -8,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
 from symptoms import alerts, diary, evaluation, patient_record
 from symptoms.models import Alert, ClinicPolicy, PatientStatus, PatientThreshold, SymptomEntry
+from tests.conftest import at_once
 from tests.factories import EntryFactory, PatientFactory
 
 NOW = timezone.now()
@@ -220,22 +220,5 @@ def test_simultaneous_evaluations_open_exactly_one_alert(requires_postgres, monk
     # Statuses already stored and unchanged (nothing else serialises the runs); alerts lost.
     evaluation.evaluate_patients([patient.pk], now=NOW)
     Alert.objects.all().delete()
-    start = threading.Barrier(8)
-    errors = []
-
-    def evaluate() -> None:
-        try:
-            start.wait()
-            evaluation.evaluate_patients([patient.pk], now=NOW)
-        except Exception as error:  # collected and asserted below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=evaluate) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
+    at_once(*[lambda: evaluation.evaluate_patients([patient.pk], now=NOW)] * 8)
     assert sorted(Alert.objects.filter(patient=patient).values_list("kind", flat=True)) == ["fall", "refer"]

@@ -13,6 +13,7 @@ from accounts.models import User
 from symptoms import evaluation
 from symptoms.models import Alert, ClinicPolicy, PatientStatus, SymptomEntry
 from tests.factories import PatientFactory
+from treatment.models import Administration, Course
 
 # A PUT with a token: the token (1), then in one transaction the patient's row locked (1), what the
 # evaluation needs read with it — zone, own threshold, stored status, an open referral, whether the day
@@ -21,19 +22,26 @@ from tests.factories import PatientFactory
 # transaction (BEGIN/COMMIT outside tests) and are not counted.
 PUT_UNCHANGED = 5
 PUT_CHANGED = 6
+# A patient on treatment: their courses' dose days (1), and their reviews before a dose (1).
+TREATED = 2
 # Signed in (the session, the user, the authenticator check, the idle-timeout update: 6 with its savepoint
 # pair), then the stored status, the clinic policy, own threshold, the chart's entries (from six weeks
-# before the period), the period's entries, and the last week's daily-life flags for the suggestions.
-HISTORY_QUERIES = 12
+# before the period), the period's entries, the last week's daily-life flags for the suggestions, and the
+# courses with their dose days for the chart's dose lines (2).
+HISTORY_QUERIES = 14
 
 
-def long_diary(days: int) -> User:
+def long_diary(days: int, treated: bool = False) -> User:
     patient = PatientFactory()
     today = patient.local_today()
     SymptomEntry.objects.bulk_create([
         SymptomEntry(patient=patient, date=today - timedelta(days=ago), numbness=2 + ago % 2, pain=ago % 3,
                      feet=True, notes="tingling" if ago % 4 == 0 else "")
         for ago in range(1, days + 1)])
+    if treated:  # weekly doses all along, the next in 3 days
+        course = Course.objects.create(patient=patient, agent="paclitaxel", cycle_length_days=7)
+        Administration.objects.bulk_create([Administration(course=course, date=today - timedelta(days=ago))
+                                            for ago in range(-3, days, 7)])
     ClinicPolicy.current()
     evaluation.evaluate_patient(patient)
     return patient
@@ -51,6 +59,17 @@ def put(patient: User, token: str, values: dict) -> tuple[int, list[str]]:
         response = client.put(f"/api/v1/entries/{patient.local_today()}/", values, format="json")
     assert response.status_code in (200, 201), response.content
     return response.status_code, statements(queries)
+
+
+@pytest.mark.parametrize("days", [30, 365])
+def test_a_put_on_treatment_costs_two_statements_more_whatever_the_treatments_length(db, days):
+    patient = long_diary(days, treated=True)
+    _instance, token = AuthToken.objects.create(user=patient)
+    code, created = put(patient, token, {"numbness": 3, "pain": 1, "locations": ["feet"]})
+    assert code == 201 and len(created) == PUT_CHANGED + TREATED, "\n".join(created)
+    assert PatientStatus.objects.get(patient=patient).cycle["number"] == len(range(3, days, 7))
+    code, again = put(patient, token, {"numbness": 3, "pain": 1, "locations": ["feet"]})
+    assert code == 200 and len(again) == PUT_UNCHANGED + TREATED, "\n".join(again)
 
 
 @pytest.mark.parametrize("days", [30, 365])
@@ -78,7 +97,7 @@ def test_a_put_costs_the_same_few_statements_whatever_the_diarys_length(db, days
 def test_the_history_page_costs_the_same_for_60_and_1000_days(db, period):
     counts = {}
     for days in (60, 1000):
-        patient = long_diary(days)
+        patient = long_diary(days, treated=True)
         client = Client()
         client.force_login(patient)
         with CaptureQueriesContext(connection) as queries:

@@ -12,6 +12,7 @@ from symptoms import evaluation
 from symptoms.models import Alert, PatientStatus, RecordAccess, SymptomEntry
 from tests.conftest import api_as
 from tests.factories import ClinicianFactory
+from treatment.models import Administration, ClinicianGrade, Course
 
 # Every signed-in page: the session, the signed-in user, whether they have an authenticator (second factor),
 # and the session's new end (idle timeout: an update in a savepoint, 3 statements). That is SIGNED_IN.
@@ -20,9 +21,11 @@ SIGNED_IN = 6
 # and open-alert counts, the clinic policy (for the patients never assessed), the unread notices, and their
 # alerts with patients.
 DASHBOARD_QUERIES = SIGNED_IN + 5
-# The patient (care-team check), own threshold, clinic policy, alerts (with who acknowledged), stored status,
-# the trend's entries, the entries shown, entry count, care team. (Plus the access log's row, counted apart.)
-RECORD_QUERIES = SIGNED_IN + 9
+# The patient (care-team check), own threshold, clinic policy, alerts (with who acknowledged and the dose they
+# are about), stored status, the trend's entries, the entries shown, entry count, care team; then treatment:
+# courses with their dose days (2), grades, the diary for the cycle summaries and the policy (own threshold,
+# clinic policy). (Plus the access log's row, counted apart.)
+RECORD_QUERIES = SIGNED_IN + 9 + 6
 # The care team with stored statuses and open-alert counts, and the clinic policy (for those never assessed);
 # the API client is force-authenticated, so no session or user query.
 API_PATIENTS_QUERIES = 2
@@ -147,6 +150,10 @@ def diaries(db) -> tuple[User, dict[int, User]]:
         for entry in diary[:3]:
             entry.numbness = 9  # severe, a second urgent alert
         SymptomEntry.objects.bulk_create(diary)
+        course = Course.objects.create(patient=patient, agent="oxaliplatin", cycle_length_days=14)
+        Administration.objects.bulk_create([Administration(course=course, date=patient.local_today() - timedelta(
+            days=ago)) for ago in range(-2, days, 14)])  # every 14 days, the next in 2 days
+        ClinicianGrade.objects.create(patient=patient, date=patient.local_today(), grade=2)
         evaluation.evaluate_patient(patient)
         fall = Alert.objects.get(patient=patient, kind="fall")
         Alert.objects.filter(pk=fall.pk).update(acknowledged_by=colleague, acknowledged_at=fall.opened_at,
@@ -166,4 +173,5 @@ def test_a_patients_record_costs_the_same_for_30_and_365_days(diaries, params):
         shown = days if params else min(days, 84)
         assert len(response.context["record"].entries) == shown
         assert response.content.decode().count('<td class="notes"') == shown
+        assert len(response.context["treatment"].courses[0].cycles) == len(range(12, days, 14))  # given so far
     assert counts == {30: RECORD_QUERIES, 365: RECORD_QUERIES}

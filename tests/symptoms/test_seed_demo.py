@@ -13,7 +13,9 @@ from accounts.models import CareTeamMember, Role, User
 from symptoms.demo import DEMO_PATIENTS, demo_people, patient_with_story, story_diary
 from symptoms.models import NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Alert, PatientStatus, SymptomEntry
 from symptoms.rules import STATUSES, URGENT_SIGNALS
+from symptoms.treatment_record import treatment_record
 from tests.factories import ClinicianFactory
+from treatment.models import Course
 
 ROLES = {role.value for role in Role}
 THRESHOLD, MIN_DAYS, PERSIST_DAYS, FUNCTIONAL_DAYS = Fraction(4), 4, 14, 3
@@ -102,11 +104,11 @@ def reference_urgent(by_date: dict, day: date) -> set[str]:
 
 # ---- The clinic and its logins ----------------------------------------------------------
 
-def test_seed_demo_creates_an_admin_two_clinicians_and_twelve_patients(seeded):
+def test_seed_demo_creates_an_admin_two_clinicians_and_thirteen_patients(seeded):
     assert User.objects.filter(role=Role.ADMIN).count() == 1
     assert User.objects.get(username="admin").is_superuser
     assert User.objects.filter(role=Role.CLINICIAN).count() == 2
-    assert User.objects.filter(role=Role.PATIENT).count() == 12
+    assert User.objects.filter(role=Role.PATIENT).count() == 13
 
 
 def test_every_demo_patient_has_a_clinician_and_each_clinician_has_patients(seeded):
@@ -139,7 +141,7 @@ def test_running_seed_demo_twice_changes_nothing(seeded):
 def test_printed_logins_sign_in(seeded, settings):
     logins = printed_logins(seeded)
 
-    assert len(logins) == 15
+    assert len(logins) == 16
     for username, password in logins.items():
         assert authenticate(RequestFactory().post("/"), username=username, password=password) is not None, username
     assert f"Sign in at {settings.SITE_URL}/" in seeded
@@ -148,7 +150,7 @@ def test_printed_logins_sign_in(seeded, settings):
 def test_second_run_still_prints_working_logins(seeded):
     logins = printed_logins(seed_demo())
 
-    assert len(logins) == 15
+    assert len(logins) == 16
     assert all(authenticate(RequestFactory().post("/"), username=name, password=password)
                for name, password in logins.items())
 
@@ -286,6 +288,46 @@ def test_the_demo_shows_every_status_and_every_urgent_signal_with_alerts(seeded)
     assert {status for _name, status, _urgent in statuses} == set(STATUSES)
     assert {signal for _n, _s, urgent in statuses for signal in urgent} == set(URGENT_SIGNALS)
     assert PatientStatus.objects.count() == len(DEMO_PATIENTS)
-    assert set(Alert.objects.values_list("kind", flat=True)) == {"refer", *URGENT_SIGNALS}
+    assert set(Alert.objects.values_list("kind", flat=True)) == {"refer", "dose_review", *URGENT_SIGNALS}
     expected = {story.username: story.story.status for story in DEMO_PATIENTS}
     assert {name: status for name, status, _urgent in statuses} == expected
+
+
+# ---- Treatment: every case a clinician meets before the next dose ----------------------------------------
+
+def demo_cycles(username: str):
+    patient = User.objects.get(username=username)
+    [course] = treatment_record(patient).courses
+    return patient, course
+
+
+def test_most_demo_patients_are_on_treatment_and_every_cycle_case_is_there(seeded):
+    assert Course.objects.values("patient").distinct().count() > len(DEMO_PATIENTS) / 2
+    _patient, weekly = demo_cycles("david.miller")  # weekly paclitaxel, worse this cycle than the last
+    assert weekly.course.cycle_length_days == 7 and weekly.cycles[-1].rising
+    _patient, folfox = demo_cycles("george.baker")  # mFOLFOX6: settles before every dose
+    assert folfox.course.regimen == "mFOLFOX6" and folfox.course.cycle_length_days == 14
+    assert [cycle.settled_before_next for cycle in folfox.cycles[:-1]] == [True] * (len(folfox.cycles) - 1)
+    assert max(cycle.worst_weekly_average for cycle in folfox.cycles) > 4  # and yet above threshold after each
+    due, _course = demo_cycles("huang.chihming")  # due in 2 days and needs review, on nurse.chen's list
+    status = PatientStatus.objects.get(patient=due)
+    assert status.needs_review and status.next_administration == due.local_today() + timedelta(days=2)
+    assert due.care_team.filter(username="nurse.chen").exists()
+    assert Alert.objects.filter(patient=due, kind="dose_review", resolved_at__isnull=True).count() == 1
+    _patient, reduced = demo_cycles("robert.evans")  # reduced to 80% after a grade 2
+    assert [cycle.dose_percent for cycle in reduced.cycles] == [100, 100, 80]
+    assert reduced.cycles[1].clinician_grade == 2
+    recovering, ended = demo_cycles("margaret.hughes")  # course ended, recovering
+    assert ended.course.ended_on < recovering.local_today()
+    assert PatientStatus.objects.get(patient=recovering).cycle is None
+    _patient, differing = demo_cycles("eleanor.price")  # the patient's estimate and the grade disagree
+    assert differing.cycles[-1].disagreement
+
+
+def test_a_demo_clinic_from_before_treatment_gets_its_courses_once(seeded):
+    Course.objects.all().delete()
+    call_command("seed_demo", "--allow-without-debug", stdout=(first := StringIO()))
+    assert "added treatment courses for 8 demo patients" in first.getvalue()
+    courses = Course.objects.count()
+    call_command("seed_demo", "--allow-without-debug", stdout=(second := StringIO()))
+    assert "nothing was changed" in second.getvalue() and Course.objects.count() == courses == 8

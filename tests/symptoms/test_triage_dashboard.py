@@ -10,9 +10,11 @@ import pytest
 
 from accounts.models import User
 from symptoms import evaluation, triage
+from symptoms.alerts import acknowledge_alert
 from symptoms.assessments import PatientAssessment
-from symptoms.models import Status, SymptomEntry
+from symptoms.models import Alert, Status, SymptomEntry
 from tests.factories import CareTeamMemberFactory, PatientFactory
+from treatment.models import Administration, Course
 
 # name: (scores oldest first, the last one `ending_days_ago` before today, flags by days ago)
 WARD = {
@@ -28,11 +30,15 @@ WARD = {
     "Olive Recent": ([3] * 5, 2, {}),  # last entry 2 days ago: still reporting
     "Oscar Better": ([4] * 7 + [2] * 7, 0, {}),  # 2.00, down from 4.00
     "Otto Quiet": ([1] * 6, 3, {}),  # last entry 3 days ago: not reporting
+    # As Walter, and a dose planned in 2 days (a weekly course, dosed 5 days ago): review before it.
+    "Dora Dose": ([3] * 14, 0, {"balance_problems": {0, 1, 2}}),
 }
+DOSED = {"Dora Dose": (-5, 2)}
 NEVER = "Nora Never"  # on the team, never logged, never assessed
 
 EXPECTED_ORDER = [
     "Uma Worsening", "Ursula Fall",  # urgent signals first (watch before ok)
+    "Dora Dose",  # then a review before the next dose
     "Rita Long", "Rex Short",  # refer: the longer streak first, though Rex's average is higher
     "Wendy Rising", "Walter Steady", "Wilma Low",  # watch: streak, then the higher average
     "Ingrid Sparse", NEVER,  # insufficient data
@@ -47,6 +53,7 @@ EXPECTED_CELLS = {
     "Rex Short": ("Professional evaluation recommended", "", "7.00", "→ 0.00 (no change)", "15 days", "today", "1"),
     "Wendy Rising": ("Watch", "", "4.43", "↑ +1.43 (worse)", "2 days", "today", "0"),
     "Walter Steady": ("Watch", "", "3.00", "→ 0.00 (no change)", "—", "today", "0"),
+    "Dora Dose": ("Watch", "", "3.00", "→ 0.00 (no change)", "—", "today", "1"),
     "Wilma Low": ("Watch", "", "2.00", "→ 0.00 (no change)", "—", "today", "0"),
     "Ingrid Sparse": ("Not enough entries", "", "—", "—", "—", "today", "0"),
     NEVER: ("Not enough entries", "", "—", "—", "—", "never Not reporting", "0"),
@@ -57,8 +64,9 @@ EXPECTED_CELLS = {
 
 FILTERED = {
     "urgent": {"Uma Worsening", "Ursula Fall"},
+    "review": {"Dora Dose"},
     "refer": {"Rita Long", "Rex Short"},
-    "watch": {"Uma Worsening", "Wendy Rising", "Walter Steady", "Wilma Low"},
+    "watch": {"Uma Worsening", "Dora Dose", "Wendy Rising", "Walter Steady", "Wilma Low"},
     "insufficient_data": {"Ingrid Sparse", NEVER},
     "ok": {"Ursula Fall", "Olive Recent", "Oscar Better", "Otto Quiet"},
     "not_reporting": {NEVER, "Otto Quiet"},
@@ -85,6 +93,10 @@ def ward(clinic) -> dict[str, User]:
         patient = PatientFactory(first_name=first, last_name=last)
         CareTeamMemberFactory(patient=patient, clinician=clinic.clinician)
         diary(patient, scores, ending_days_ago, flags_on)
+        if name in DOSED:
+            course = Course.objects.create(patient=patient, agent="paclitaxel", cycle_length_days=7)
+            for offset in DOSED[name]:
+                Administration.objects.create(course=course, date=patient.local_today() + timedelta(days=offset))
         patients[name] = patient
     evaluation.evaluate_patients([p.pk for p in patients.values()])
     clinic.patient.first_name, clinic.patient.last_name = NEVER.split()
@@ -156,6 +168,7 @@ def test_not_reporting_is_shown_after_three_quiet_days_and_not_after_two(client,
     assert "Not reporting" not in rows["Olive Recent"]["Last entry"]
     assert "row-quiet" not in rows["Olive Recent"]["class"]
     assert "row-urgent" in rows["Uma Worsening"]["class"] and "row-urgent" not in rows["Rita Long"]["class"]
+    assert "row-review" in rows["Dora Dose"]["class"] and "row-review" not in rows["Walter Steady"]["class"]
 
 
 def test_other_clinicians_patients_are_never_listed_or_counted(client, clinic, ward):
@@ -274,3 +287,17 @@ def test_triage_rows_and_status_counts_match_the_page(clinic, ward):
 def test_triage_rows_cost_a_fixed_number_of_queries(clinic, ward, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         triage.triage_rows(clinic.clinician)
+
+
+def test_the_next_dose_is_shown_and_an_acknowledged_review_no_longer_ranks_first(client, clinic, ward):
+    rows = {row["name"]: row for row in triage_table(dashboard(client, clinic.clinician).content.decode())}
+    dose_day = ward["Dora Dose"].local_today() + timedelta(days=2)
+    assert rows["Dora Dose"]["Next dose"] == (f"{dose_day.day} {dose_day:%b} (cycle 1, day 6) "
+                                              "⚑ Review before next dose")
+    assert rows["Walter Steady"]["Next dose"] == "—"
+    review = Alert.objects.get(patient=ward["Dora Dose"], kind="dose_review")
+    acknowledge_alert(clinic.clinician, review.pk)
+    page = dashboard(client, clinic.clinician).content.decode()
+    order = [row["name"] for row in triage_table(page)]
+    assert order.index("Dora Dose") > order.index("Rex Short")  # back among the other watch patients
+    assert filter_counts(page)["review"] == 0

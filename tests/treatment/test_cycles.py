@@ -213,3 +213,71 @@ def test_a_day_whose_average_is_exactly_at_threshold_is_not_above_it():
     # Days 3-9 average exactly 4 (at, not above); from day 10 on each average is above 4.
     assert summary.days_above_threshold == 11 and summary.worst_weekly_average == 5
     assert summary.days_logged == 21 and summary.worst_day_score == 5 and summary.falls == 0
+
+
+# --- Treatment on a day: next dose, cycle, review before the next dose -----------------------------------------
+
+def reference_treatment_now(courses, diary, as_of, policy, review_days):
+    """From PRODUCT.md: the next dose, the cycle the day is in, and the planned doses needing review."""
+    starts_after = [cycle.start for _course, cycle_list in courses for cycle in cycle_list if cycle.start > as_of]
+    current = [(cycle, course, cycle_list) for course, cycle_list in courses for cycle in cycle_list
+               if cycle.start <= as_of <= cycle.end]
+    position = None
+    if current:
+        latest = max(cycle.start for cycle, _course, _list in current)
+        cycle, course, _list = min((c for c in current if c[0].start == latest), key=lambda c: c[1])
+        position = cycles.CyclePosition(course, cycle.number, (as_of - cycle.start).days + 1)
+    rising_now = any(reference_summaries(cycle_list, diary, as_of, policy, [])[cycle.number - 1].rising
+                     for cycle, _course, cycle_list in current)
+    assessment = rules.assess(diary, as_of, policy)
+    concern = (assessment.status in ("refer", "watch") or assessment.urgent
+               or assessment.functional_impact != "none" or rising_now)
+    window = sorted({start for start in starts_after if 1 <= (start - as_of).days <= review_days})
+    return cycles.TreatmentNow(min(starts_after) if starts_after else None, position,
+                               tuple(window) if concern else ())
+
+
+course_lists = st.lists(st.tuples(doses, st.integers(7, 28), st.none() | st.integers(0, 220).map(day)),
+                        min_size=1, max_size=3)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(course_lists, diaries, st.integers(0, 260), policies, st.integers(0, 7))
+def test_treatment_on_a_day_equals_the_reference(course_list, diary, as_of, policy, review_days):
+    courses = [(number, course_cycles(dose_list, length, ended_on))
+               for number, (dose_list, length, ended_on) in enumerate(course_list, start=1)]
+    plans = [cycles.CoursePlan(course, cycle_list) for course, cycle_list in courses]
+    on = day(as_of)
+    assessment = rules.assess(diary, on, policy)
+    expected = reference_treatment_now(courses, diary, on, policy, review_days)
+    assert cycles.treatment_now(plans, diary, on, policy, review_days, assessment) == expected
+    # What evaluation reads is enough: the diary from entries_needed_from gives the same answer.
+    since = cycles.entries_needed_from(plans, on)
+    if since is not None:
+        trimmed = [entry for entry in diary if entry.date >= since]
+        assert cycles.treatment_now(plans, trimmed, on, policy, review_days, assessment) == expected
+
+
+def test_overlapping_courses_show_the_cycle_that_started_last_and_the_first_dose_ahead():
+    weekly = cycles.CoursePlan(1, course_cycles([Dose(day(0)), Dose(day(7)), Dose(day(14))], 7))
+    three_weekly = cycles.CoursePlan(2, course_cycles([Dose(day(3)), Dose(day(24))], 21))
+    calm = rules.assess(steady(0, 10, 1), day(10))
+    now = cycles.treatment_now([weekly, three_weekly], steady(0, 10, 1), day(10), Policy(), 3, calm)
+    assert now.cycle == cycles.CyclePosition(course=1, number=2, day=4)  # started on day 7, after day 3
+    assert now.next_administration == day(14) and now.review_before == () and not now.needs_review
+    ended = cycles.CoursePlan(3, course_cycles([Dose(day(0)), Dose(day(12))], 21, ended_on=day(8)))
+    after_end = cycles.treatment_now([ended], [], day(10), Policy(), 3, calm)
+    assert after_end == cycles.NO_TREATMENT  # after the course ended: no cycle, and the later dose is not one
+
+
+def test_a_rising_current_cycle_alone_asks_for_review():
+    weekly = cycles.CoursePlan(1, course_cycles([Dose(day(0)), Dose(day(7)), Dose(day(14))], 7))
+    full_weeks = Policy(min_days_per_week=7)
+    # Cycle 1's worst 7-day average is 1; cycle 2's is 13/7 on its last day: 6/7 of a point higher.
+    diary = steady(0, 11, 1) + steady(12, 13, 4)
+    calm = rules.assess(diary, day(13), full_weeks)
+    assert calm.status == "ok" and calm.functional_impact == "none" and not calm.urgent
+    assert cycles.treatment_now([weekly], diary, day(13), full_weeks, 3, calm).review_before == ()
+    diary[-1] = DayEntry(day(13), 5, 0)  # 14/7: exactly a point higher
+    calm = rules.assess(diary, day(13), full_weeks)
+    assert cycles.treatment_now([weekly], diary, day(13), full_weeks, 3, calm).review_before == (day(14),)

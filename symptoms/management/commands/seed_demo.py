@@ -7,13 +7,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from symptoms.demo import DEMO_ADMIN, DemoPerson, demo_people, missing_demo_accounts, seed_demo_clinic
+from symptoms.demo import (
+    DEMO_ADMIN,
+    DemoPerson,
+    add_missing_demo_treatment,
+    demo_people,
+    missing_demo_accounts,
+    seed_demo_clinic,
+)
 
 COLUMNS = ("username", "password", "role", "about")
 
 
 class Command(BaseCommand):
-    help = "Create a demo clinic (an admin, two clinicians, twelve patients with months of entries); print its logins."
+    help = ("Create a demo clinic (an admin, two clinicians, thirteen patients with months of entries and "
+            "treatment); print its logins.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -35,7 +43,12 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(self.style.SUCCESS("Created the demo clinic."))
         else:
-            self.stdout.write(f"Demo data already present (user {DEMO_ADMIN!r} exists): nothing was changed.")
+            added = add_missing_demo_treatment()
+            if added:
+                self.stdout.write(f"Demo data already present (user {DEMO_ADMIN!r} exists); added treatment "
+                                  f"courses for {added} demo patients who had none.")
+            else:
+                self.stdout.write(f"Demo data already present (user {DEMO_ADMIN!r} exists): nothing was changed.")
             missing = missing_demo_accounts()
             if missing:
                 self.stdout.write(self.style.WARNING(f"These demo accounts do not exist: {', '.join(missing)}"))
