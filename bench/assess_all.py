@@ -11,8 +11,12 @@ about 15% of days missing, stable, rising, falling, hovering and lapsed patients
 reuses them while N and D stay the same (--regenerate to start again). Then, three
 rounds of: the bare fetch (one query, every row into Python); `evaluate_all_patients()`
 after deleting all statuses and alerts (the full write); the same again right after
-(the steady state). It prints the medians and the ratio to the bare fetch; the target
-is evaluation of everyone <= 3x the bare fetch. --profile adds where the time goes.
+(the steady state); then both again with treatment courses for half the patients (added
+for the timing and removed after it: weekly, two- and three-weekly courses over the
+diary's last months, a dose planned in the next days for most, so cycles, the review
+before a dose and its alerts are all worked out). It prints the medians and the ratio to
+the bare fetch, without and with courses; the target is evaluation of everyone <= 3x the
+bare fetch, with courses. --profile adds where the time goes.
 
 Then the nightly run as workers do it (--workers 1,2 by default; 0 to skip): the same
 chunks the nightly task hands out (`evaluation.BATCH_SIZE` patient ids each), taken by
@@ -58,6 +62,9 @@ MARKER_TABLE = "bench_dataset"
 TIME_ZONES = ("Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Taipei", "Australia/Sydney",
               "Pacific/Auckland", "Pacific/Honolulu", "Europe/Berlin", "UTC")
 EVALUATION_HOUR_UTC = 10
+# With courses: every other patient, on one of these (agent, cycle length in days).
+TREATED_EVERY = 2
+COURSE_PLANS = (("paclitaxel", 7), ("oxaliplatin", 14), ("docetaxel", 21))
 NOTES = ("Worse after the last cycle.", "Cold weather today.", "Slept badly.", "Better after a walk.",
          "Hard to do up buttons.", "Feet burning at night.")
 
@@ -213,7 +220,10 @@ def remove_bench_patients() -> None:
 
     # Only benchmark patients are in this database (refuse_foreign_users), so emptying is deleting theirs.
     ensure_marker_table(MARKER_TABLE, MARKER_COLUMNS)
-    tables = [model._meta.db_table for model in (SymptomEntry, PatientStatus, Alert, PatientThreshold)]
+    from treatment.models import Administration, ClinicianGrade, Course
+
+    tables = [model._meta.db_table for model in (SymptomEntry, PatientStatus, Alert, PatientThreshold,
+                                                 Administration, Course, ClinicianGrade)]
     execute(f"TRUNCATE {MARKER_TABLE}, {', '.join(tables)}")
     User.objects.filter(username__startswith=USERNAME_PREFIX).delete()
 
@@ -381,6 +391,37 @@ def time_bare_fetch(conn, query: str) -> tuple[float, int]:
     return time.perf_counter() - started, len(rows)
 
 
+def add_courses(end_date: date) -> tuple[int, int]:
+    """Courses for every other patient: doses every cycle over the last 12 weeks or so, most with the next
+    planned a few days after `end_date`; returns how many courses and administrations."""
+    from accounts.models import User
+    from treatment.models import Administration, Course
+
+    rng = random.Random(SEED + 1)
+    ids = list(User.objects.filter(username__startswith=USERNAME_PREFIX).order_by("pk").values_list("pk", flat=True))
+    courses = [Course(patient_id=pk, agent=agent, cycle_length_days=length)
+               for pk in ids[::TREATED_EVERY] for agent, length in [rng.choice(COURSE_PLANS)]]
+    Course.objects.bulk_create(courses, batch_size=2_000)
+    doses = []
+    for course in courses:
+        length = course.cycle_length_days
+        next_dose = end_date + timedelta(days=rng.randint(1, length))
+        first = next_dose - timedelta(days=length * rng.randint(2, max(2, 84 // length)))
+        day = first
+        while day <= next_dose:
+            doses.append(Administration(course=course, date=day, dose_percent=rng.choice((100, 100, 100, 80))))
+            day += timedelta(days=length)
+    Administration.objects.bulk_create(doses, batch_size=5_000)
+    return len(courses), len(doses)
+
+
+def remove_courses() -> None:
+    from symptoms.models import Alert
+    from treatment.models import Administration, Course
+
+    execute(f"TRUNCATE {Alert._meta.db_table}, {Administration._meta.db_table}, {Course._meta.db_table}")
+
+
 def clear_statuses_and_alerts() -> None:
     from symptoms.models import Alert, PatientStatus
 
@@ -457,6 +498,11 @@ class Timings:
     steady: list[float] = field(default_factory=list)
     written: list[int] = field(default_factory=list)
     changed: list[int] = field(default_factory=list)
+    treated_writes: list[float] = field(default_factory=list)
+    treated_steady: list[float] = field(default_factory=list)
+    treatment: str = ""
+    treated_outcome: str = ""
+    untreated_outcome: str = ""
 
 
 def run_timings(url: str, dataset: Dataset) -> Timings:
@@ -478,6 +524,19 @@ def run_timings(url: str, dataset: Dataset) -> Timings:
             elapsed, changed = time_evaluation(dataset.evaluation_time)
             timings.steady.append(elapsed)
             timings.changed.append(changed)
+            untreated_outcome = outcome_summary()
+            courses, doses = add_courses(dataset.end_date)
+            timings.treatment = f"{courses:,} courses, {doses:,} dose days"
+            clear_statuses_and_alerts()
+            elapsed, written = time_evaluation(dataset.evaluation_time)
+            if written != dataset.patients:
+                fail(f"with courses, {written:,} statuses were written, expected {dataset.patients:,}.")
+            timings.treated_writes.append(elapsed)
+            timings.treated_steady.append(time_evaluation(dataset.evaluation_time)[0])
+            timings.treated_outcome = outcome_summary()
+            remove_courses()
+            clear_statuses_and_alerts()
+        timings.untreated_outcome = untreated_outcome
     finally:
         conn.close()
     return timings
@@ -516,12 +575,20 @@ def report(dataset: Dataset, timings: Timings) -> None:
     print("steady:      evaluate_all_patients() again right after each full write (little changes)")
     print(f"  {runs(timings.steady)} ({rows / steady:,.0f} rows/s); statuses changed "
           f"{'/'.join(map(str, timings.changed))}")
-    print(f"outcome:     {outcome_summary()}")
-    ratio = full_write / fetch
+    print(f"outcome:     {timings.untreated_outcome}")
+    print(f"             evaluation (full write) / bare fetch = {full_write / fetch:.2f}; "
+          f"steady state / bare fetch = {steady / fetch:.2f}")
+    treated, treated_steady = statistics.median(timings.treated_writes), statistics.median(timings.treated_steady)
+    print(f"treated:     the same with courses for every {TREATED_EVERY}nd patient ({timings.treatment}), "
+          "in the same rounds")
+    print(f"  full write {runs(timings.treated_writes)}; steady {runs(timings.treated_steady)}")
+    print(f"outcome:     {timings.treated_outcome}")
+    ratio = treated / fetch
     verdict = "meets" if ratio <= TARGET_RATIO else "MISSES"
-    print(f"ratio:       evaluation (full write) / bare fetch = {ratio:.2f}: "
+    print(f"ratio:       evaluation with courses (full write) / bare fetch = {ratio:.2f}: "
           f"{verdict} the target <= {TARGET_RATIO:.1f}")
-    print(f"             steady state / bare fetch = {steady / fetch:.2f}")
+    print(f"             with courses / without = {treated / full_write:.2f}; "
+          f"steady state with courses / bare fetch = {treated_steady / fetch:.2f}")
     recent = statistics.median(timings.recent_fetches)
     print(f"recent:      the evaluation reads only the last six weeks ({timings.recent_rows:,} rows) plus the whole "
           "diary of patients whose streak reaches further back;")

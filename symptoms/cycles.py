@@ -167,6 +167,20 @@ def entries_needed_from(plans: Iterable[CoursePlan], as_of: date) -> date | None
     return min(starts) - timedelta(days=rules.WEEK_DAYS - 1) if starts else None
 
 
+def planned_doses(plans: Iterable[CoursePlan], as_of: date) -> list[date]:
+    """The dose days after `as_of`, of every course, in order (a dose after a course ended is not one)."""
+    return sorted(cycle.start for plan in plans for cycle in plan.cycles if cycle.start > as_of)
+
+
+def rising_decides(plans: Iterable[CoursePlan], as_of: date, review_days: int, assessment: rules.Assessment) -> bool:
+    """Whether the review before a dose hangs on rising alone: a dose is near but nothing else is wrong
+    today. Only then are the current cycles' summaries needed (and the diary back to
+    `entries_needed_from`)."""
+    planned = planned_doses(plans, as_of)
+    return (not needs_review(planned, as_of, review_days, assessment, rising_now=False)
+            and bool(needs_review(planned, as_of, review_days, assessment, rising_now=True)))
+
+
 def treatment_now(plans: Iterable[CoursePlan], entries: Iterable[rules.DayEntry], as_of: date,
                   policy: rules.Policy, review_days: int, assessment: rules.Assessment) -> TreatmentNow:
     """Treatment on `as_of`, for the dashboard and the review before the next dose:
@@ -177,15 +191,16 @@ def treatment_now(plans: Iterable[CoursePlan], entries: Iterable[rules.DayEntry]
     - Needs review: see `needs_review`; rising there means any current cycle is rising
       (`summarize` over it and the cycle before).
 
-    `entries` must reach back to `entries_needed_from`.
+    When `rising_decides`, `entries` must reach back to `entries_needed_from`.
     """
     plans = list(plans)
-    diary = list(entries)
-    planned = sorted(cycle.start for plan in plans for cycle in plan.cycles if cycle.start > as_of)
+    planned = planned_doses(plans, as_of)
     current = [(cycle, plan) for plan in plans for cycle in plan.cycles if as_of in cycle]
-    rising_now = any(
-        summarize(plan.cycles[cycle.number - 2:cycle.number], diary, as_of, policy)[-1].rising
-        for cycle, plan in current if cycle.number >= 2)
+    rising_now = False
+    if rising_decides(plans, as_of, review_days, assessment):
+        diary = list(entries)
+        rising_now = any(summarize(plan.cycles[cycle.number - 2:cycle.number], diary, as_of, policy)[-1].rising
+                         for cycle, plan in current if cycle.number >= 2)
     position = None
     if current:
         cycle, plan = max(current, key=lambda pair: (pair[0].start, -pair[1].course))

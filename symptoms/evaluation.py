@@ -242,10 +242,11 @@ def evaluate_locked(locked: Locked, now: datetime, changed_from: date | None = N
 def _treatment_now(plans: Mapping[int, PatientPlans], recent: Mapping[int, list[rules.DayEntry]],
                    since: date, as_of: Mapping[int, date], policies: Mapping[int, rules.Policy], review_days: int,
                    assessments: Mapping[int, rules.Assessment]) -> dict[int, cycles.TreatmentNow]:
-    """Each treated patient's treatment today; the diary of those whose previous cycle began before the
-    recent weeks is read again from where it is needed (one query)."""
+    """Each treated patient's treatment today. The diary of those whose review hangs on rising, and whose
+    previous cycle began before the recent weeks, is read again from where it is needed (one query)."""
     needed = {pk: day for pk, plan in plans.items()
-              if (day := cycles.entries_needed_from(plan.courses, as_of[pk])) is not None and day < since}
+              if cycles.rising_decides(plan.courses, as_of[pk], review_days, assessments[pk])
+              and (day := cycles.entries_needed_from(plan.courses, as_of[pk])) is not None and day < since}
     longer = day_entries(list(needed), min(needed.values())) if needed else {}
     return {pk: cycles.treatment_now(plan.courses, longer[pk] if pk in needed else recent.get(pk, []), as_of[pk],
                                      policies[pk], review_days, assessments[pk])
