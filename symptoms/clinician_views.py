@@ -17,7 +17,7 @@ from symptoms.access import clinician_required, own_patient_required
 from symptoms.access_log import log_list_access, log_record_access
 from symptoms.alerts import acknowledge_alert, unread_alert_notices
 from symptoms.forms import AcknowledgeForm, CourseForm, DoseForm, GradeForm, ThresholdForm, add_service_errors
-from symptoms.models import Alert, FunctionalImpact, RecordAccessAction, Status
+from symptoms.models import Alert, AlertKind, FunctionalImpact, RecordAccessAction, Status
 from symptoms.patient_record import patient_record, set_patient_threshold
 from symptoms.presenting import reasons_text, review_reasons
 from treatment.courses import courses_of
@@ -75,7 +75,8 @@ def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | No
         "course": CourseForm(prefix="course"),
         "grade": GradeForm(prefix="grade", initial={"date": record.status.as_of}),
         "dose": DoseForm(prefix="dose", courses=[(c.course.pk, treatment_record.course_name(c.course))
-                                                 for c in treatment.courses]),
+                                                 for c in treatment.courses],
+                         initial={"date": record.status.next_administration}),
         **(treatment_forms or {})}
     context = {
         "record": record, "patient": patient, "period": period,
@@ -88,6 +89,8 @@ def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | No
                      for course in treatment.courses if course.cycles],
         "review_reasons": (review_reasons(record.status, *treatment_record.current_cycles(treatment, record.status))
                            if record.status.needs_review else []),
+        "review": _review_state(record),
+        "form_problems": form_problems([threshold_form, *treatment_forms.values()]),
         "chart_rows": charts.chart_rows(record.trend),
         "threshold": threshold,
         "threshold_form": threshold_form or ThresholdForm(initial={"threshold": record.own_threshold}),
@@ -130,6 +133,31 @@ def set_threshold(request, patient: User):
             messages.success(request, _("Threshold saved; the patient's status has been re-assessed."))
             return redirect("symptoms:patient_detail", patient_id=patient.pk)
     return _render_detail(request, patient, threshold_form=form, status=400)
+
+
+def _review_state(record) -> dict[str, object]:
+    """The review before the next dose as the record page shows it: still to do (an open alert), or done
+    (acknowledged, by whom and when)."""
+    open_review = next((alert for alert in record.open_alerts if alert.kind == AlertKind.DOSE_REVIEW), None)
+    done = next((alert for alert in record.closed_alerts if alert.kind == AlertKind.DOSE_REVIEW
+                 and alert.acknowledged_at is not None and alert.administration is not None
+                 and alert.administration.date == record.status.next_administration), None)
+    return {"open": open_review, "done": None if open_review else done}
+
+
+def form_problems(page_forms) -> list[dict[str, str]]:
+    """Every error of the forms sent back with the page, for the summary at its top: the field's label, the
+    id of its error next to the field (to link to it) and the message."""
+    problems = []
+    for form in page_forms:
+        if form is None or not form.is_bound:
+            continue
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            for message in errors:
+                problems.append({"label": str(field.label) if field else "", "message": message,
+                                 "target": f"{form[name].auto_id}_error" if field else ""})
+    return problems
 
 
 # --- Treatment: add a course, record or plan a dose, record a grade ------------------------------------------

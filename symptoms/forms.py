@@ -157,11 +157,15 @@ GRADE_CHOICES = [
 
 
 class CourseForm(forms.Form):
-    agent = forms.ChoiceField(label=_("Agent"), choices=Agent.choices)
+    agent = forms.ChoiceField(label=_("Agent"), choices=Agent.choices,
+                              error_messages={key: _("Choose the agent from the list.")
+                                              for key in ("required", "invalid_choice")})
     regimen = forms.CharField(label=_("Regimen (optional)"), required=False, max_length=REGIMEN_MAX_LENGTH,
                               help_text=_("For example mFOLFOX6."))
     cycle_length_days = forms.IntegerField(
         label=_("Cycle length (days)"), min_value=CYCLE_DAYS_MIN, max_value=CYCLE_DAYS_MAX,
+        error_messages={key: _("Enter a cycle length from 1 to 42 days.")
+                        for key in ("required", "invalid", "min_value", "max_value")},
         help_text=_("7 for weekly doses, 14 or 21 for two- or three-weekly; from 1 to 42 days."))
     ended_on = forms.DateField(label=_("Ended on (optional)"), required=False, widget=DayInput,
                                help_text=_("Only when the course was stopped or finished."))
@@ -170,11 +174,17 @@ class CourseForm(forms.Form):
 class DoseForm(forms.Form):
     """Record a dose given, or plan one: a day after the patient's today is a planned dose."""
 
-    course = forms.TypedChoiceField(label=_("Course"), coerce=int)
+    course = forms.TypedChoiceField(label=_("Course"), coerce=int,
+                                    error_messages={key: _("Choose one of this patient's courses.")
+                                                    for key in ("required", "invalid_choice")})
     date = forms.DateField(label=_("Dose day"), widget=DayInput,
+                           error_messages={"required": _("Enter the dose day."),
+                                           "invalid": _("Enter the dose day as a date, such as 2026-12-14.")},
                            help_text=_("A day after today plans the dose. The same day again replaces it."))
     dose_percent = forms.IntegerField(label=_("Dose (% of the full planned dose)"), min_value=DOSE_MIN,
                                       max_value=DOSE_MAX, initial=DOSE_MAX,
+                                      error_messages={key: _("Enter a dose from 1 to 100 percent of the full dose.")
+                                                      for key in ("required", "invalid", "min_value", "max_value")},
                                       help_text=_("100 for the full dose; 80 when reduced by a fifth."))
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX_LENGTH)
 
@@ -186,7 +196,11 @@ class DoseForm(forms.Form):
 class GradeForm(forms.Form):
     """The CTCAE grade of peripheral sensory neuropathy seen at a visit."""
 
-    date = forms.DateField(label=_("Day of the visit"), widget=DayInput)
+    date = forms.DateField(label=_("Day of the visit"), widget=DayInput,
+                           error_messages={"required": _("Enter the day of the visit."),
+                                           "invalid": _("Enter the day of the visit as a date, such as 2026-12-14.")})
     grade = forms.TypedChoiceField(label=_("Grade (CTCAE, peripheral sensory neuropathy)"), choices=GRADE_CHOICES,
-                                   coerce=int, widget=forms.RadioSelect)
+                                   coerce=int, widget=forms.RadioSelect,
+                                   error_messages={key: _("Choose a grade from 0 to 4.")
+                                                   for key in ("required", "invalid_choice")})
     note = forms.CharField(label=_("Note (optional)"), required=False, max_length=NOTE_MAX_LENGTH)

@@ -5,8 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from symptoms import charts, cycles, rules
@@ -66,10 +65,17 @@ def course_name(course: Course) -> str:
 
 def dose_marks(courses: Iterable[Course]) -> list[charts.DoseMark]:
     """Every dose day of these courses (administrations prefetched, `courses_of`), given or planned,
-    labelled with the agent, cycle number and dose, for the trend chart."""
-    return [charts.DoseMark(cycle.start, _("%(agent)s cycle %(number)s · %(dose)s%%") % {
-                "agent": course.get_agent_display(), "number": cycle.number, "dose": cycle.dose_percent})
-            for course in courses for cycle in course_cycles(course)]
+    labelled with its cycle number and dose (and the agent, when there are several courses), for the
+    trend chart."""
+    courses = list(courses)
+    marks = []
+    for course in courses:
+        for cycle in course_cycles(course):
+            label = _("Cycle %(number)s · %(dose)s%%") % {"number": cycle.number, "dose": cycle.dose_percent}
+            if len(courses) > 1:
+                label = f"{course.get_agent_display()} · {label}"
+            marks.append(charts.DoseMark(cycle.start, label))
+    return marks
 
 
 def overlay_figure(course: CourseRecord, static: bool = False) -> dict:
@@ -107,8 +113,8 @@ def treatment_record(patient: User, as_of: date | None = None) -> TreatmentRecor
     return TreatmentRecord(records, grades)
 
 
-IMPACT_LABELS = {rules.NO_IMPACT: _l("none"), rules.INSTRUMENTAL: _l("everyday tasks"),
-                 rules.SELF_CARE: _l("self-care or safety")}
+IMPACT_LABELS = {rules.NO_IMPACT: gettext_lazy("none"), rules.INSTRUMENTAL: gettext_lazy("everyday tasks"),
+                 rules.SELF_CARE: gettext_lazy("self-care or safety")}
 
 
 def cycle_rows(course: CourseRecord) -> list[dict[str, object]]:

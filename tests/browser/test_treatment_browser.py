@@ -57,7 +57,7 @@ def test_the_cycle_table_and_overlay_chart_render_and_the_page_passes_axe(page, 
     assert overlay.locator(".scatterlayer .trace").count() == 2  # both lines drawn
     trend = page.locator("[data-trend-chart='trend-figure']")
     assert trend.evaluate("el => el.layout.shapes.filter(shape => shape.type === 'line').length") == 2
-    expect(trend.locator(".annotation-text").first).to_have_text("Paclitaxel cycle 1 · 100%")
+    expect(trend.locator(".annotation-text").first).to_have_text("Cycle 1 · 100%")
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS_DIR / "record-treatment-desktop.png"), full_page=True)
     assert serious_violations(page) == []

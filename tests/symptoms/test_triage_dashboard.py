@@ -292,7 +292,7 @@ def test_triage_rows_cost_a_fixed_number_of_queries(clinic, ward, django_assert_
 def test_the_next_dose_is_shown_and_an_acknowledged_review_no_longer_ranks_first(client, clinic, ward):
     rows = {row["name"]: row for row in triage_table(dashboard(client, clinic.clinician).content.decode())}
     dose_day = ward["Dora Dose"].local_today() + timedelta(days=2)
-    assert rows["Dora Dose"]["Next dose"] == (f"{dose_day.day} {dose_day:%b} (cycle 1, day 6) "
+    assert rows["Dora Dose"]["Next dose"] == (f"{dose_day.day} {dose_day:%b} today: cycle 1, day 6 "
                                               "⚑ Review before next dose")
     assert rows["Walter Steady"]["Next dose"] == "—"
     review = Alert.objects.get(patient=ward["Dora Dose"], kind="dose_review")

@@ -9,6 +9,7 @@ import pytest
 from django.utils import translation
 
 from symptoms import evaluation
+from symptoms.alerts import acknowledge_alert
 from symptoms.models import Alert, PatientStatus, RecordAccess, SymptomEntry
 from tests.factories import EntryFactory
 from treatment.models import Administration, ClinicianGrade, Course
@@ -56,7 +57,7 @@ def test_the_record_page_shows_the_cycles_with_rising_and_disagreement_in_words(
     assert overlay["data"][1]["line"]["width"] > overlay["data"][0]["line"]["width"]  # the newest stands out
     trend = response.context["figure"]
     assert [note["text"] for note in trend["layout"]["annotations"]] == [
-        "Paclitaxel cycle 1 · 100%", "Paclitaxel cycle 2 · 100%"]  # the planned dose is beyond the chart
+        "Cycle 1 · 100%", "Cycle 2 · 100%"]  # the planned dose is beyond the chart
     review = Alert.objects.get(patient=clinic.patient, kind="dose_review")
     assert review.administration.date == clinic.patient.local_today() + timedelta(days=2)
 
@@ -109,7 +110,11 @@ def test_bad_treatment_input_is_shown_next_to_its_field_and_nothing_changes(clie
     assert response.status_code == 400
     form = response.context["treatment_forms"][{"courses/": "course", "doses/": "dose", "grades/": "grade"}[path]]
     assert field in form.errors
-    assert f'id="id_{form.prefix}-{field}_error"' in response.content.decode()
+    page = response.content.decode()
+    assert f'id="id_{form.prefix}-{field}_error"' in page
+    # At the top of the page too, with the field's label, linking to the message beside the field.
+    summary = re.search(r'<div class="error-summary" role="alert"[^>]*>(.*?)</div>', page, re.S).group(1)
+    assert f'href="#id_{form.prefix}-{field}_error">{form.fields[field].label}</a>' in summary
     assert before == (list(Course.objects.values()), list(Administration.objects.values()),
                       list(ClinicianGrade.objects.values()))
 
@@ -149,7 +154,7 @@ def test_history_has_dose_lines_and_the_report_the_cycle_table(client, clinic, t
     client.force_login(clinic.patient)
     history = client.get("/history/")
     assert [note["text"] for note in history.context["figure"]["layout"]["annotations"]] == [
-        "Paclitaxel cycle 1 · 100%", "Paclitaxel cycle 2 · 100%"]
+        "Cycle 1 · 100%", "Cycle 2 · 100%"]
     assert "Dotted vertical lines: treatment days" in history.content.decode()
     report = client.get("/report/").content.decode()
     assert "Treatment cycles" in report
@@ -162,3 +167,22 @@ def test_no_treatment_means_no_cycle_line_and_no_table(client, clinic):
     client.force_login(clinic.patient)
     assert 'class="cycle-line"' not in client.get("/log/").content.decode()
     assert "Treatment cycles" not in client.get("/report/").content.decode()
+
+
+def test_once_acknowledged_the_review_shows_who_reviewed_it(client, clinic, treated):
+    review = Alert.objects.get(patient=clinic.patient, kind="dose_review")
+    acknowledge_alert(clinic.clinician, review.pk, note="Dose reduced to 80%")
+    client.force_login(clinic.clinician)
+    page = client.get(record_url(clinic.patient)).content.decode()
+    assert "Reviewed before this dose by" in page and "Dose reduced to 80%" in page
+    assert "⚑ Review before the next dose" not in page
+
+
+def test_the_patient_reads_their_own_words_in_the_report_cycle_table(client, clinic, treated):
+    clinic.patient.language = "zh-hant"
+    clinic.patient.save()
+    client.force_login(clinic.patient)
+    report = client.get("/report/", HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+    assert "您的自評" in report and "病人自評" not in report
+    row = cycle_rows(report)[-1]  # cycle 1: nothing limited
+    assert "none" not in row and "無" in row
