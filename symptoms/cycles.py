@@ -167,6 +167,19 @@ def entries_needed_from(plans: Iterable[CoursePlan], as_of: date) -> date | None
     return min(starts) - timedelta(days=rules.WEEK_DAYS - 1) if starts else None
 
 
+def _cycle_rising(previous: Cycle, cycle: Cycle, entries: list[rules.DayEntry], as_of: date,
+                  policy: rules.Policy) -> bool:
+    """`summarize`'s rising for `cycle` (up to `as_of`) against the cycle before it, from one trend of
+    their days: only the two worst 7-day averages are needed."""
+    days = rules.trend(entries, previous.start, as_of, policy)
+
+    def worst(first: date, last: date) -> Fraction | None:
+        return max((day.weekly_average for day in days
+                    if first <= day.date <= last and day.weekly_average is not None), default=None)
+
+    return is_rising(worst(cycle.start, as_of), worst(previous.start, previous.end))
+
+
 def planned_doses(plans: Iterable[CoursePlan], as_of: date) -> list[date]:
     """The dose days after `as_of`, of every course, in order (a dose after a course ended is not one)."""
     return sorted(cycle.start for plan in plans for cycle in plan.cycles if cycle.start > as_of)
@@ -199,7 +212,7 @@ def treatment_now(plans: Iterable[CoursePlan], entries: Iterable[rules.DayEntry]
     rising_now = False
     if rising_decides(plans, as_of, review_days, assessment):
         diary = list(entries)
-        rising_now = any(summarize(plan.cycles[cycle.number - 2:cycle.number], diary, as_of, policy)[-1].rising
+        rising_now = any(_cycle_rising(plan.cycles[cycle.number - 2], cycle, diary, as_of, policy)
                          for cycle, plan in current if cycle.number >= 2)
     position = None
     if current:

@@ -217,7 +217,7 @@ def test_a_day_whose_average_is_exactly_at_threshold_is_not_above_it():
 
 # --- Treatment on a day: next dose, cycle, review before the next dose -----------------------------------------
 
-def reference_treatment_now(courses, diary, as_of, policy, review_days):
+def reference_treatment_now(courses, diary, as_of, policy, review_days, assessment=None):
     """From PRODUCT.md: the next dose, the cycle the day is in, and the planned doses needing review."""
     starts_after = [cycle.start for _course, cycle_list in courses for cycle in cycle_list if cycle.start > as_of]
     current = [(cycle, course, cycle_list) for course, cycle_list in courses for cycle in cycle_list
@@ -229,7 +229,7 @@ def reference_treatment_now(courses, diary, as_of, policy, review_days):
         position = cycles.CyclePosition(course, cycle.number, (as_of - cycle.start).days + 1)
     rising_now = any(reference_summaries(cycle_list, diary, as_of, policy, [])[cycle.number - 1].rising
                      for cycle, _course, cycle_list in current)
-    assessment = rules.assess(diary, as_of, policy)
+    assessment = assessment or rules.assess(diary, as_of, policy)
     concern = (assessment.status in ("refer", "watch") or assessment.urgent
                or assessment.functional_impact != "none" or rising_now)
     window = sorted({start for start in starts_after if 1 <= (start - as_of).days <= review_days})
@@ -256,6 +256,33 @@ def test_treatment_on_a_day_equals_the_reference(course_list, diary, as_of, poli
     if since is not None:
         trimmed = [entry for entry in diary if entry.date >= since]
         assert cycles.treatment_now(plans, trimmed, on, policy, review_days, assessment) == expected
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(course_lists, diaries, st.integers(0, 260), policies, st.integers(1, 7))
+def test_when_only_rising_can_ask_for_review_it_equals_the_reference(course_list, diary, as_of, policy, review_days):
+    # An assessment with nothing wrong (no entries yet): only a rising cycle can ask for a review.
+    courses = [(number, course_cycles(dose_list, length, ended_on))
+               for number, (dose_list, length, ended_on) in enumerate(course_list, start=1)]
+    plans = [cycles.CoursePlan(course, cycle_list) for course, cycle_list in courses]
+    on = day(as_of)
+    calm = rules.assess([], on, policy)
+    expected = reference_treatment_now(courses, diary, on, policy, review_days, calm)
+    assert cycles.treatment_now(plans, diary, on, policy, review_days, calm) == expected
+    since = cycles.entries_needed_from(plans, on)
+    trimmed = [entry for entry in diary if since is None or entry.date >= since]
+    assert cycles.treatment_now(plans, trimmed, on, policy, review_days, calm) == expected
+
+
+def test_rising_compares_the_previous_cycles_own_days_not_the_gap_after_it():
+    # Weekly cycles, but the second dose came 14 days after the first: days 7-13 belong to no cycle.
+    spaced = cycles.CoursePlan(1, course_cycles([Dose(day(0)), Dose(day(14)), Dose(day(21))], 7))
+    full_weeks = Policy(min_days_per_week=7)
+    diary = steady(0, 6, 1) + steady(7, 13, 4) + steady(14, 20, 2)  # 4s in the gap, cycle 2 at 2
+    calm = rules.assess([], day(20), full_weeks)
+    # Cycle 1's worst is 1; cycle 2's is 26/7, on its first day (that 7-day average reaches back into the
+    # gap): rising. The gap's 4s are in no cycle; counted with cycle 1 they would make its worst 4 and hide it.
+    assert cycles.treatment_now([spaced], diary, day(20), full_weeks, 3, calm).review_before == (day(21),)
 
 
 def test_overlapping_courses_show_the_cycle_that_started_last_and_the_first_dose_ahead():
