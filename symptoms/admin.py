@@ -1,12 +1,18 @@
 import logging
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from symptoms import evaluation
+from symptoms import erasure, evaluation
 from symptoms.access_log import log_list_access, log_record_access
 from symptoms.models import (
     Alert,
@@ -205,3 +211,58 @@ class ClinicianGradeAdmin(RecordsWhoAddsAdmin, HealthDataAdmin):
     autocomplete_fields = ["patient"]
     readonly_fields = ["recorded_by", "recorded_at"]
     added_by_field = "recorded_by"
+
+
+# --- Erasing a patient -----------------------------------------------------------------------------------------
+
+class EraseForm(forms.Form):
+    username = forms.CharField(label=_("Type the patient's username to confirm"), max_length=150)
+
+
+class ErasureMixin(admin.ModelAdmin):
+    """"Erase this patient" on a patient's page of the user admin (symptoms.erasure)."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "erase_link"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and obj.is_patient:
+            fieldsets = (*fieldsets, (_("Erasure"), {"fields": ["erase_link"]}))
+        return fieldsets
+
+    @admin.display(description=_("erase"))
+    def erase_link(self, obj) -> str:
+        url = reverse("admin:accounts_user_erase", args=[obj.pk])
+        return format_html('<a class="deletelink" href="{}">{}</a>', url,
+                           _("Erase this patient and everything the app holds about them…"))
+
+    def get_urls(self):
+        erase = path("<int:user_id>/erase/", self.admin_site.admin_view(self.erase_view), name="accounts_user_erase")
+        return [erase, *super().get_urls()]
+
+    def erase_view(self, request, user_id: int):
+        patient = User.objects.filter(pk=user_id, role="patient").first()
+        if patient is None or not self.has_delete_permission(request, patient):
+            raise Http404
+        form = EraseForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if form.cleaned_data["username"] != patient.username:
+                form.add_error("username", _("That is not this patient's username; nothing was erased."))
+            else:
+                name = erasure.erased_name(patient.pk)
+                erasure.erase_patient(request.user, patient, form.cleaned_data["username"])
+                messages.success(request, _("Erased %(name)s and everything the app held about them.") % {"name": name})
+                return redirect("admin:accounts_user_changelist")
+        context = {**self.admin_site.each_context(request), "title": _("Erase a patient"), "patient": patient,
+                   "form": form, "opts": self.model._meta, "references": erasure.REFERENCES}
+        return TemplateResponse(request, "admin/accounts/user/erase.html", context,
+                                status=400 if form.errors else 200)
+
+
+def add_erasure_to_the_user_admin(site: admin.AdminSite = admin.site) -> None:
+    """Give whichever user admin is registered (accounts', extended by signin's) the erasure page; called
+    once every app's admin module has been read (SymptomsConfig.ready)."""
+    registered = type(site._registry[User])
+    site.unregister(User)
+    site.register(User, type(f"{registered.__name__}WithErasure", (ErasureMixin, registered), {}))

@@ -304,6 +304,8 @@ class RecordAccessAction(models.TextChoices):
     CHANGED_TREATMENT = "changed_treatment", _("Changed the patient's treatment")
     RECORDED_GRADE = "recorded_grade", _("Recorded a neuropathy grade")
     ADMIN_VIEWED_TREATMENT = "admin_viewed_treatment", _("Read the patient's treatment or grades in the admin")
+    EXPORTED_RECORD = "exported_record", _("Downloaded the patient's data")
+    ERASED_PATIENT = "erased_patient", _("Erased the patient and all their data")
 
 
 class RecordAccess(models.Model):
@@ -321,6 +323,8 @@ class RecordAccess(models.Model):
                                 related_name="record_accesses", verbose_name=_("patient"))
     patient_username = models.CharField(_("patient (username)"), max_length=150)
     action = models.CharField(_("what"), max_length=32, choices=RecordAccessAction.choices)
+    # Once the patient was erased: their name is gone from the row, which keeps "erased patient #<old id>".
+    patient_erased = models.BooleanField(_("patient erased"), default=False)
 
     class Meta:
         verbose_name = _("record access")

@@ -24,6 +24,12 @@ THRESHOLD = "4.37"
 AVERAGES = ("9.00", "9.0")
 
 
+def text_of(response) -> str:
+    """A response's body as text, streamed (a download) or not."""
+    raw = b"".join(response.streaming_content) if response.streaming else response.content
+    return raw.decode()
+
+
 def health_details_in(body: str) -> list[str]:
     """The markers a page shows, as numbers of their own: a timestamp's seconds ("…:09.001") are not an average."""
     return [marker for marker in (MARKER, ALERT_NOTE, THRESHOLD, *AVERAGES)
@@ -39,6 +45,7 @@ HEALTH_DATA = {
     "api/v1/alerts/": "/api/v1/alerts/",
     "api/v1/patients/<int:patient_id>/courses/": "/api/v1/patients/{patient}/courses/",
     "api/v1/patients/<int:patient_id>/grades/": "/api/v1/patients/{patient}/grades/",
+    "api/v1/patients/<int:patient_id>/export/": "/api/v1/patients/{patient}/export/?format=json",
 }
 # Changes, not reads: they are logged as what they do (acknowledged, changed the threshold).
 WRITES = {
@@ -62,7 +69,7 @@ NO_HEALTH_DATA = {
     "api/v1/auth/token/": None, "api/v1/schema/": "/api/v1/schema/", "api/v1/docs/": "/api/v1/docs/",
     "api/v1/entries/": "/api/v1/entries/", "api/v1/entries/<str:date>/": "/api/v1/entries/{today}/",
     "api/v1/assessment/": "/api/v1/assessment/", "api/v1/articles/": "/api/v1/articles/", "api/v1/^.*$": None,
-    "api/v1/treatment/": "/api/v1/treatment/",
+    "api/v1/treatment/": "/api/v1/treatment/", "api/v1/export/": "/api/v1/export/?format=json",
 }
 HEALTH_DATA_ADMIN = {SymptomEntry, Alert, PatientThreshold, "symptoms.patientstatus", Course, ClinicianGrade}
 
@@ -112,7 +119,7 @@ def test_each_health_data_page_writes_the_log(record, route):
     before = logged_reads(record.clinician, record.patient)
     response = client.get(HEALTH_DATA[route].format(patient=record.patient.pk))
     assert response.status_code == 200
-    assert health_details_in(response.content.decode()), "the walk's markers must show where health data is"
+    assert health_details_in(text_of(response)), "the walk's markers must show where health data is"
     assert logged_reads(record.clinician, record.patient) > before, f"{route} showed health data unlogged"
 
 
@@ -123,7 +130,7 @@ def test_pages_without_health_data_show_staff_none(record, who, route):
     client.force_login(getattr(record, who))
     path = NO_HEALTH_DATA[route].format(today=record.patient.local_today().isoformat())
     response = client.get(path)  # a redirect's target is a page of its own, checked on its own
-    assert health_details_in(response.content.decode()) == [], f"{path} shows health data: classify and log it"
+    assert health_details_in(text_of(response)) == [], f"{path} shows health data: classify and log it"
 
 
 def admin_pages(model, obj) -> list[str]:
@@ -153,7 +160,7 @@ def test_every_admin_page_with_health_data_writes_the_log(record, model):
         if is_health_data(model):
             assert logged_reads(record.admin, record.patient) > before, f"{page} showed health data unlogged"
         else:
-            assert health_details_in(response.content.decode()) == [], f"{page} shows health data: log it"
+            assert health_details_in(text_of(response)) == [], f"{page} shows health data: log it"
 
 
 def test_the_dashboard_logs_each_patient_it_shows_once_and_only_those(record):
