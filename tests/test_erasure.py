@@ -76,6 +76,8 @@ def test_an_admin_erases_a_patient_and_nothing_is_left_but_the_marked_access_log
 
     admin = Client()
     admin.force_login(clinic.admin)
+    account = admin.get(f"/admin/accounts/user/{pk}/change/").content.decode()
+    assert f'href="/admin/accounts/user/{pk}/erase/"' in account  # the way there, on the patient's page
     page = admin.get(f"/admin/accounts/user/{pk}/erase/")
     assert page.status_code == 200 and username in page.content.decode()
     response = admin.post(f"/admin/accounts/user/{pk}/erase/", {"username": username})
