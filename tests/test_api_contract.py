@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, assume, settings
 from hypothesis import strategies as st
 
 from cipn_tracker.wsgi import application
@@ -88,6 +88,11 @@ def keep_to_rules_across_fields(case) -> None:
     path_day = (case.path_parameters or {}).get("date")
     if isinstance(case.body, dict) and is_day(case.body.get("date")) and is_day(path_day):
         case.body["date"] = path_day
+    if case.media_type == "application/x-www-form-urlencoded" and isinstance(case.body, dict):
+        # Schemathesis's WSGI transport leaves out form fields whose names are empty or unprintable, then
+        # judges the answer against the body it meant to send: such a case tests the tool, not the app.
+        # (The app's refusal of those names: tests/test_api_strict_input.py.)
+        assume(all(isinstance(name, str) and name and name.isprintable() for name in case.body))
 
 
 EXISTING: dict[str, object] = {}  # path parameter -> the id of an object the clinic has; the account signing in

@@ -73,6 +73,16 @@ def test_an_acknowledgement_with_an_unknown_field_is_refused_and_the_alert_is_un
     assert not RecordAccess.objects.filter(action="acknowledged_alert").exists()
 
 
+def test_a_form_with_empty_or_unprintable_field_names_is_refused_naming_them(clinic, fall_alert):
+    odd = "\u00c0D2\x88\x03\U000d6169"
+    body = urlencode([(odd, "x"), ("note", ""), ("", "{")])
+    response = api_as(clinic.clinician).generic("POST", f"/api/v1/alerts/{fall_alert.pk}/acknowledge/", body,
+                                                content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400 and set(response.json()) == {odd, ""}
+    fall_alert.refresh_from_db()
+    assert fall_alert.acknowledged_at is None
+
+
 def test_a_browser_form_may_carry_its_csrf_token_in_the_body(clinic, fall_alert):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(clinic.clinician)
