@@ -220,7 +220,19 @@ class EraseForm(forms.Form):
 
 
 class ErasureMixin(admin.ModelAdmin):
-    """"Erase this patient" on a patient's page of the user admin (symptoms.erasure)."""
+    """"Erase this patient" on a patient's page of the user admin (symptoms.erasure). A patient is never
+    deleted the ordinary way, which would leave their name in the access log and notifications about
+    them behind: the Delete button is gone for patients, and so is the list's bulk delete."""
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_patient:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "erase_link"]
@@ -243,7 +255,7 @@ class ErasureMixin(admin.ModelAdmin):
 
     def erase_view(self, request, user_id: int):
         patient = User.objects.filter(pk=user_id, role="patient").first()
-        if patient is None or not self.has_delete_permission(request, patient):
+        if patient is None or not (request.user.is_superuser or request.user.role == "admin"):
             raise Http404
         form = EraseForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

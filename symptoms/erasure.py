@@ -2,7 +2,8 @@
 
 Their entries, status, alerts (and every notification about them, to anyone), notifications,
 threshold, courses with their dose days, grades, care-team memberships, email choices, API tokens,
-second factors, sessions, lockout records and the admin's history of their account; then the account
+second factors, sessions, lockout records and the admin's history of every one of those rows and of
+their account; then the account
 itself, so it can no longer sign in. The access log keeps its rows, with the patient's name replaced by
 "erased patient #<their old id>" and marked erased, and records the erasure (who, when).
 
@@ -16,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django_otp import devices_for_user
 from knox.models import AuthToken
@@ -23,7 +25,7 @@ from knox.models import AuthToken
 from accounts.models import CareTeamMember, Role, User
 from notifications.models import Notification, Preferences
 from symptoms.models import Alert, PatientStatus, PatientThreshold, RecordAccess, RecordAccessAction, SymptomEntry
-from treatment.models import ClinicianGrade, Course
+from treatment.models import Administration, ClinicianGrade, Course
 
 # "app_label.model.field" of every relation to a user -> what erasure does with the patient's rows.
 REFERENCES = {
@@ -46,7 +48,7 @@ REFERENCES = {
     "knox.authtoken.user": "deleted",
     "otp_totp.totpdevice.user": "deleted",
     "otp_static.staticdevice.user": "deleted",
-    "admin.logentry.user": "a member of staff's: kept (entries about the patient's account are deleted)",
+    "admin.logentry.user": "a member of staff's: kept (entries about the patient's rows are deleted)",
     "accounts.user_groups.user": "deleted with the account",
     "accounts.user_user_permissions.user": "deleted with the account",
 }
@@ -74,17 +76,24 @@ def erase_patient(by: User, patient: User, confirm_username: str) -> None:
         pk, username = patient.pk, patient.username
         alert_ids = list(Alert.objects.filter(patient=patient).values_list("pk", flat=True))
         Notification.objects.filter(subject__alert_id__in=alert_ids).delete()
-        Notification.objects.filter(recipient=patient).delete()
-        for model in (Alert, SymptomEntry, PatientStatus, PatientThreshold, ClinicianGrade, CareTeamMember):
-            model.objects.filter(patient=patient).delete()
-        Course.objects.filter(patient=patient).delete()  # its administrations go with it
-        Preferences.objects.filter(user=patient).delete()
-        AuthToken.objects.filter(user=patient).delete()
+        rows: list[QuerySet] = [
+            Notification.objects.filter(recipient=patient),
+            *(model.objects.filter(patient=patient) for model in (
+                Alert, SymptomEntry, PatientStatus, PatientThreshold, ClinicianGrade, CareTeamMember)),
+            Administration.objects.filter(course__patient=patient),
+            Course.objects.filter(patient=patient),
+            Preferences.objects.filter(user=patient), AuthToken.objects.filter(user=patient),
+            User.objects.filter(pk=pk),
+        ]
+        for queryset in rows:  # the admin's history names these rows ("nurse.chen → <username>", …): it goes
+            _forget_admin_history(queryset)
+        for queryset in rows[:-1]:
+            queryset.delete()
         for device in devices_for_user(patient, confirmed=None):
+            _forget_admin_history(type(device).objects.filter(pk=device.pk))
             device.delete()
         _end_sessions(pk)
         _forget_lockouts(username)
-        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(pk)).delete()
         RecordAccess.objects.filter(patient=patient).update(patient=None, patient_username=erased_name(pk),
                                                             patient_erased=True)
         RecordAccess.objects.create(at=now, actor=by, actor_username=by.username, patient=None,
@@ -93,13 +102,23 @@ def erase_patient(by: User, patient: User, confirm_username: str) -> None:
         patient.delete()
 
 
+def _forget_admin_history(queryset: QuerySet) -> None:
+    """The admin's log entries about these rows."""
+    content_type = ContentType.objects.get_for_model(queryset.model)
+    ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+    if ids:
+        LogEntry.objects.filter(content_type=content_type, object_id__in=ids).delete()
+
+
 def _end_sessions(user_id: int) -> None:
-    """Every session signed in as this user (sessions are stored in the database, user id inside)."""
-    ended = [session.pk for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+    """Every session signed in as this user, expired ones too (sessions are stored in the database, the
+    user's id inside)."""
+    ended = [session.pk for session in Session.objects.iterator()
              if session.get_decoded().get("_auth_user_id") == str(user_id)]
     Session.objects.filter(pk__in=ended).delete()
 
 
 def _forget_lockouts(username: str) -> None:
+    """Lockout records, whatever the case of the username (attempts are stored in lower case)."""
     for model in (AccessAttempt, AccessFailureLog, AccessLog):
-        model.objects.filter(username=username).delete()
+        model.objects.filter(username__iexact=username).delete()

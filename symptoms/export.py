@@ -25,8 +25,9 @@ CSV_COLUMNS = ("date", "numbness", "pain", *LOCATIONS, *FLAG_FIELDS, "notes", "d
                "entered_by")
 # Who entered a day, in the CSV: the patient themself (entries by the care team name the clinician).
 ENTERED_BY_PATIENT = "patient"
-# A spreadsheet reads a cell starting with one of these as a formula: such text is written with a ' first.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet reads a cell starting with one of these as a formula (after any spaces, and in their
+# full-width forms too, which a Chinese keyboard types): such text is written with a ' first.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 BYTE_ORDER_MARK = "\ufeff"
 
 
@@ -62,7 +63,7 @@ def diary_pages(patient: User, page_size: int | None = None) -> Iterator[list[Ex
 
 def spreadsheet_safe(value: str) -> str:
     """Text a spreadsheet shows as text: one that would start a formula gets a leading apostrophe."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return "'" + value if value.lstrip(" ").startswith(FORMULA_STARTS) else value
 
 
 def csv_row(day: ExportDay) -> list[str]:

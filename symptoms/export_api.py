@@ -29,7 +29,7 @@ from symptoms.api import (
     IsPatient,
     assessment_json,
 )
-from symptoms.assessments import current_assessment
+from symptoms.assessments import current_assessment, own_threshold
 from symptoms.models import Alert, RecordAccessAction
 from symptoms.treatment_api import GradeSerializer, TreatmentSerializer, treatment_values
 from treatment.courses import courses_of, grades_of
@@ -79,8 +79,12 @@ def _json(value: object) -> str:
 
 def json_chunks(patient: User) -> Iterator[str]:
     """`{patient, entries, assessment, alerts, courses, clinician_grades}`, entries a page at a time."""
+    threshold = own_threshold(patient)
     person = {"id": patient.pk, "username": patient.username, "name": patient.display_name(),
-              "time_zone": patient.time_zone, "language": patient.language}
+              "email": patient.email, "time_zone": patient.time_zone, "language": patient.language,
+              "reminder_hour": patient.reminder_hour,
+              "own_threshold": None if threshold is None else float(threshold),
+              "care_team": [member.display_name() for member in patient.care_team.order_by("last_name", "username")]}
     yield '{"patient": ' + _json(person) + ', "entries": ['
     first = True
     for page in export.diary_pages(patient):

@@ -23,6 +23,8 @@ import uuid
 from collections.abc import Iterable, Iterator
 from datetime import date
 
+from django.conf import settings
+from django.utils import translation
 from fhir.resources.R4B.bundle import BundleEntry
 from fhir.resources.R4B.medicationadministration import MedicationAdministration
 from fhir.resources.R4B.medicationrequest import MedicationRequest
@@ -39,12 +41,13 @@ from treatment.models import ClinicianGrade, Course
 
 # The app's own codes (numbness, the daily flags, the assessment and its statuses, the grade, agents).
 CODE_SYSTEM = "https://cipn-tracker.org/fhir/CodeSystem/cipn-tracker"
-PATIENT_ID_SYSTEM = "https://cipn-tracker.org/fhir/NamingSystem/patient-id"
+# A patient's identifier, and every resource's UUID, belong to this installation (its SITE_URL): patient
+# #5 of one clinic and #5 of another are different people in a system that imports from both.
+PATIENT_ID_PATH = "/fhir/patient-id"
 LOINC = "http://loinc.org"
 PAIN_LOINC = "72514-3"
 PAIN_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
-UUID_NAMESPACE = uuid.UUID("6f0f3a52-5d0e-4c61-9d52-3f1d2a7c8b10")  # this app's, fixed forever
 CODES = {
     "numbness": "Numbness or tingling, 0-10 numeric rating",
     "daily-flags": "Effects on daily life that day",
@@ -56,7 +59,8 @@ CODES = {
 
 
 def _id(patient: User, *parts: object) -> str:
-    return str(uuid.uuid5(UUID_NAMESPACE, "/".join(map(str, (patient.pk, *parts)))))
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, settings.SITE_URL)
+    return str(uuid.uuid5(namespace, "/".join(map(str, (patient.pk, *parts)))))
 
 
 def _code(code: str, display: str | None = None, system: str = CODE_SYSTEM) -> dict:
@@ -88,7 +92,8 @@ def patient_resource(patient: User) -> Patient:
     language = "zh-Hant" if patient.language == "zh-hant" else "en"
     return Patient.model_validate({
         "resourceType": "Patient", "id": _id(patient, "patient"),
-        "identifier": [{"system": PATIENT_ID_SYSTEM, "value": str(patient.pk)}], "name": [name],
+        "identifier": [{"system": settings.SITE_URL.rstrip("/") + PATIENT_ID_PATH, "value": str(patient.pk)}],
+        "name": [name],
         **({"telecom": [{"system": "email", "value": patient.email}]} if patient.email else {}),
         "communication": [{"language": {"coding": [{"system": "urn:ietf:bcp:47", "code": language}]}}]})
 
@@ -143,14 +148,16 @@ def course_resources(patient: User, course: Course, today: date) -> Iterator[Res
         note = [{"text": given.note}] if given.note else []
         if given.date <= today:
             yield MedicationAdministration.model_validate({
-                "resourceType": "MedicationAdministration", "id": _id(patient, "dose", given.pk),
+                "resourceType": "MedicationAdministration", "id": _id(patient, "dose-given", given.pk),
                 "status": "completed", "medicationCodeableConcept": medication, "subject": subject,
                 "effectiveDateTime": given.date.isoformat(), "dosage": {"text": dose_text},
                 "supportingInformation": [{"reference": f"urn:uuid:{statement_id}"}],
                 **({"note": note} if note else {})})
         else:
+            stopped = course.ended_on is not None and given.date > course.ended_on
             yield MedicationRequest.model_validate({
-                "resourceType": "MedicationRequest", "id": _id(patient, "dose", given.pk), "status": "active",
+                "resourceType": "MedicationRequest", "id": _id(patient, "dose-planned", given.pk),
+                "status": "stopped" if stopped else "active",
                 "intent": "plan", "medicationCodeableConcept": medication, "subject": subject,
                 "dosageInstruction": [{"text": dose_text, "timing": {"event": [given.date.isoformat()]}}],
                 **({"note": note} if note else {})})
@@ -158,7 +165,15 @@ def course_resources(patient: User, course: Course, today: date) -> Iterator[Res
 
 def bundle_chunks(patient: User, assessment: PatientAssessment, courses: Iterable[Course],
                   grades: Iterable[ClinicianGrade]) -> Iterator[str]:
-    """The bundle as JSON text, a page of the diary at a time: never all of it in memory."""
+    """The bundle as JSON text, a page of the diary at a time: never all of it in memory. Its words are
+    English whoever downloads it (codes' displays are the CodeSystem's), so the same data gives the same
+    bundle."""
+    with translation.override("en"):
+        yield from _bundle_chunks(patient, assessment, courses, grades)
+
+
+def _bundle_chunks(patient: User, assessment: PatientAssessment, courses: Iterable[Course],
+                   grades: Iterable[ClinicianGrade]) -> Iterator[str]:
     head = {"resourceType": "Bundle", "id": _id(patient, "bundle"), "type": "collection"}
     yield json.dumps(head)[:-1] + ', "entry": ['
     yield _entry(patient_resource(patient))

@@ -5,7 +5,7 @@ import html
 from datetime import timedelta
 
 import pytest
-from axes.models import AccessLog
+from axes.models import AccessAttempt, AccessLog
 from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
-from accounts.models import User
+from accounts.models import CareTeamMember, User
 from notifications.models import Channel, Kind, Notification, Preferences
 from symptoms import evaluation
 from symptoms.access_log import log_record_access
@@ -122,3 +122,27 @@ def test_only_an_admin_can_erase_and_only_a_patient(client, clinic, everything):
     assert User.objects.filter(pk=everything.pk).exists()
     client.force_login(clinic.admin)
     assert client.get(f"/admin/accounts/user/{clinic.clinician.pk}/erase/").status_code == 404
+
+
+def test_lockouts_in_any_case_and_the_admin_history_of_every_row_go_too(clinic, everything):
+    everything.username = "Mei.Lin"
+    everything.save()
+    AccessAttempt.objects.create(username="mei.lin", ip_address="127.0.0.1", user_agent="test", failures_since_start=2)
+    membership = CareTeamMember.objects.get(patient=everything)
+    LogEntry.objects.log_actions(clinic.admin.pk, [membership], CHANGE, change_message="[]", single_object=True)
+    kept = LogEntry.objects.log_actions(clinic.admin.pk, [clinic.clinician], CHANGE, change_message="[]",
+                                        single_object=True)
+    admin = Client()
+    admin.force_login(clinic.admin)
+    assert admin.post(f"/admin/accounts/user/{everything.pk}/erase/", {"username": "Mei.Lin"}).status_code == 302
+    assert not AccessAttempt.objects.exists()
+    assert list(LogEntry.objects.values_list("pk", flat=True)) == [kept.pk]  # only the clinician's
+
+
+def test_a_patient_is_never_deleted_the_ordinary_way(clinic, everything):
+    admin = Client()
+    admin.force_login(clinic.admin)
+    assert admin.get(f"/admin/accounts/user/{everything.pk}/delete/").status_code == 403
+    page = admin.get("/admin/accounts/user/").content.decode()
+    assert 'value="delete_selected"' not in page
+    assert User.objects.filter(pk=everything.pk).exists()

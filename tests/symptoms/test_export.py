@@ -83,6 +83,8 @@ def test_the_json_has_everything_in_the_apis_shapes(diary, clinic):
     data = json.loads(body(download(diary, kind="json")))
     assert set(data) == {"patient", "entries", "assessment", "alerts", "courses", "clinician_grades"}
     assert data["patient"]["username"] == diary.username and len(data["entries"]) == 10
+    assert data["patient"]["care_team"] == [clinic.clinician.display_name()]
+    assert data["patient"]["own_threshold"] is None
     assert data["entries"][0] == api_as(diary).get("/api/v1/entries/").json()[-1]  # same shape, oldest first
     assert data["assessment"] == api_as(diary).get("/api/v1/assessment/").json()
     assert [alert["kind"] for alert in data["alerts"]] == list(
@@ -187,3 +189,23 @@ def test_every_weekly_average_is_the_rules_own_across_pages_and_gaps(diary, monk
     for row in rows:
         expected = two_places(trend[row["date"]])
         assert row["weekly_average"] == ("" if expected is None else f"{expected:.2f}"), row["date"]
+
+
+def test_spaces_and_full_width_signs_cannot_start_a_formula_either():
+    assert export.spreadsheet_safe("  =SUM(A1)") == "'  =SUM(A1)"
+    assert export.spreadsheet_safe("＝1+1") == "'＝1+1" and export.spreadsheet_safe("＋1 worse") == "'＋1 worse"
+    assert export.spreadsheet_safe("Tingling, 2 = better") == "Tingling, 2 = better"
+
+
+def test_the_bundle_is_this_clinics_and_the_same_whatever_language_the_reader_uses(diary, settings):
+    english = body(download(diary, kind="fhir"))
+    diary.language = "zh-hant"
+    diary.save()
+    chinese_reader = api_as(diary).get("/api/v1/export/", {"format": "fhir"}, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    identifier = json.loads(english)["entry"][0]["resource"]["identifier"][0]
+    assert identifier["system"] == settings.SITE_URL.rstrip("/") + "/fhir/patient-id"
+    # Only the patient's own language preference differs between the two downloads.
+    assert body(chinese_reader).replace(b'"zh-Hant"', b'"en"') == english
+    settings.SITE_URL = "https://another-clinic.example.org"
+    other_clinic = json.loads(body(download(diary, kind="fhir")))
+    assert other_clinic["entry"][0]["resource"]["id"] != json.loads(english)["entry"][0]["resource"]["id"]
