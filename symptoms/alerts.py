@@ -179,6 +179,27 @@ def visible_alerts(user: User, status: str | None = None) -> QuerySet[Alert]:
     return alerts.select_related("patient", "acknowledged_by").order_by("-opened_at")
 
 
+# How long a patient is told that their care team saw an alert.
+SEEN_SHOWN_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Seen:
+    """That the care team saw one of the patient's alerts, and when (never who wrote what in the note)."""
+
+    kind_label: str
+    acknowledged_at: datetime
+
+
+def seen_by_care_team(patient: User, now: datetime | None = None) -> list[Seen]:
+    """The patient's alerts a clinician acknowledged in the last SEEN_SHOWN_DAYS days, newest first: the
+    loop closed for the patient. A review before a dose is the care team's own and is not shown."""
+    since = (now or timezone.now()) - timedelta(days=SEEN_SHOWN_DAYS)
+    alerts = (Alert.objects.filter(patient=patient, acknowledged_at__gte=since)
+              .exclude(kind__in=notices.CARE_TEAM_ONLY).order_by("-acknowledged_at"))
+    return [Seen(str(AlertKind(alert.kind).label), alert.acknowledged_at) for alert in alerts]
+
+
 @dataclass(frozen=True)
 class AlertNotice:
     notice: Notification
@@ -187,8 +208,9 @@ class AlertNotice:
 
 def unread_alert_notices(user: User) -> list[AlertNotice]:
     """A person's unread in-app notices of new alerts, newest first, each with its alert; only alerts
-    the person may still see (a clinician who left the care team loses them)."""
+    the person may still see (a clinician who left the care team loses them) and nobody has acknowledged
+    yet (a colleague on the care team has handled those)."""
     notices_ = outbox.unread_notices(user, Kind.ALERT)
     alerts = visible_alerts(user).in_bulk([notice.subject["alert_id"] for notice in notices_])
     return [AlertNotice(notice, alerts[notice.subject["alert_id"]]) for notice in notices_
-            if notice.subject["alert_id"] in alerts]
+            if notice.subject["alert_id"] in alerts and alerts[notice.subject["alert_id"]].acknowledged_at is None]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from education.suggestions import suggestions_for
 from symptoms import charts, diary, summaries, treatment_record
 from symptoms.access import patient_required
+from symptoms.alerts import seen_by_care_team
 from symptoms.assessments import current_assessment, patient_trend
 from symptoms.entry_fields import check_day_is_editable, editable_days
 from symptoms.forms import EntryForm, add_service_errors
@@ -49,6 +50,7 @@ def log_entry(request, day: date | None = None):
         "form": form, "day": day, "existing": existing, "day_error": day_error,
         "recent_days": diary.recent_days(patient), "suggestions": suggestions_for(patient, assessment),
         "summary": patient_summary(assessment), "assessment": assessment,
+        "seen": seen_by_care_team(patient),
     }
     return render(request, "symptoms/log.html", context, status=status)
 
@@ -76,6 +78,7 @@ def history(request):
         "figure": charts.trend_figure(trend, assessment.threshold,
                                       doses=treatment_record.dose_marks(courses_of(request.user))),
         "chart_rows": charts.chart_rows(trend), "assessment": assessment,
+        "seen": seen_by_care_team(request.user),
     }
     return render(request, "symptoms/history.html", context)
 
