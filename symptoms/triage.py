@@ -7,11 +7,13 @@ the referral rules decided the status when the patient last logged.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from accounts.models import User, display_name, local_today
 from symptoms import rules
@@ -24,6 +26,8 @@ NOT_REPORTING_DAYS = 3
 FILTERS = ("urgent", "review", *STATUS_ORDER, "not_reporting")
 # Rows per page of the list; the filters and their counts cover every patient.
 PAGE_SIZE = 50
+# A clinician's acknowledgement shows on the row for a week, so colleagues can tell it was handled.
+SEEN_DAYS = 7
 
 
 class Standing(NamedTuple):
@@ -71,6 +75,9 @@ class TriageRow:
     open_alerts: int
     days_since_last_entry: int | None  # in the patient's own zone
     review: bool = False  # see Standing.review
+    # The latest acknowledgement of this patient's alerts in the last week: who (their name) and when.
+    seen_by: str = ""
+    seen_at: datetime | None = None
 
     @property
     def change_direction(self) -> str:
@@ -147,9 +154,18 @@ _OPEN_REVIEW = Exists(Alert.objects.filter(patient=OuterRef("pk"), kind=AlertKin
                                            resolved_at__isnull=True))
 
 
+def _latest_seen(field: str) -> Subquery:
+    """A field of the patient's latest alert acknowledged in the last SEEN_DAYS days (or of who did it)."""
+    since = timezone.now() - timedelta(days=SEEN_DAYS)
+    return Subquery(Alert.objects.filter(patient=OuterRef("pk"), acknowledged_at__gte=since)
+                    .order_by("-acknowledged_at").values(field)[:1])
+
+
 def _rows(patients: QuerySet[User], clinic_policy: rules.Policy | None = None) -> list[TriageRow]:
     patients = patients.select_related("current_status").annotate(
-        open_alert_count=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)), open_review=_OPEN_REVIEW)
+        open_alert_count=Count("alerts", filter=Q(alerts__resolved_at__isnull=True)), open_review=_OPEN_REVIEW,
+        seen_at=_latest_seen("acknowledged_at"), seen_first=_latest_seen("acknowledged_by__first_name"),
+        seen_last=_latest_seen("acknowledged_by__last_name"), seen_username=_latest_seen("acknowledged_by__username"))
     rows = []
     for patient in patients:
         stored = getattr(patient, "current_status", None)
@@ -164,9 +180,12 @@ def _rows(patients: QuerySet[User], clinic_policy: rules.Policy | None = None) -
 
 def _row(patient: User, assessment: PatientAssessment, open_alerts: int, open_review: bool) -> TriageRow:
     last_entry = assessment.last_entry_date
+    seen_at = getattr(patient, "seen_at", None)
+    seen_by = display_name(patient.seen_first or "", patient.seen_last or "", patient.seen_username or "") \
+        if seen_at is not None else ""
     return TriageRow(patient=patient, assessment=assessment, open_alerts=open_alerts,
                      days_since_last_entry=(patient.local_today() - last_entry).days if last_entry else None,
-                     review=assessment.needs_review and open_review)
+                     review=assessment.needs_review and open_review, seen_by=seen_by, seen_at=seen_at)
 
 
 def status_counts(rows: list[TriageRow]) -> dict[str, int]:

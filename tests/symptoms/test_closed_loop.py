@@ -45,3 +45,15 @@ def test_a_colleague_no_longer_sees_an_acknowledged_alert_as_new(client, clinic,
     assert "1 new alert" in client.get("/clinician/").content.decode()
     acknowledge_alert(clinic.clinician, fall_alert.pk)
     assert "new alert" not in client.get("/clinician/").content.decode()
+
+
+def test_the_dashboard_row_says_who_saw_it_and_drops_the_urgent_bar(client, clinic, fall_alert):
+    client.force_login(clinic.clinician)
+    row = next(line for line in client.get("/clinician/").content.decode().split("<tr ")[1:]
+               if clinic.patient.display_name() in line)
+    assert row.startswith('class="row-urgent') and "seen by" not in row
+    acknowledge_alert(clinic.clinician, fall_alert.pk)
+    row = next(line for line in client.get("/clinician/").content.decode().split("<tr ")[1:]
+               if clinic.patient.display_name() in line)
+    assert row.startswith('class="row-urgent-seen"')  # still an urgent signal this week, but handled
+    assert f"✓ seen by {clinic.clinician.display_name()}," in row
