@@ -197,7 +197,8 @@ def seen_by_care_team(patient: User, now: datetime | None = None) -> list[Seen]:
     since = (now or timezone.now()) - timedelta(days=SEEN_SHOWN_DAYS)
     alerts = (Alert.objects.filter(patient=patient, acknowledged_at__gte=since)
               .exclude(kind__in=notices.CARE_TEAM_ONLY).order_by("-acknowledged_at"))
-    return [Seen(str(AlertKind(alert.kind).label), alert.acknowledged_at) for alert in alerts]
+    return [Seen(str(AlertKind(alert.kind).label), alert.acknowledged_at) for alert in alerts
+            if alert.acknowledged_at is not None]
 
 
 @dataclass(frozen=True)

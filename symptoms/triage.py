@@ -180,9 +180,9 @@ def _rows(patients: QuerySet[User], clinic_policy: rules.Policy | None = None) -
 
 def _row(patient: User, assessment: PatientAssessment, open_alerts: int, open_review: bool) -> TriageRow:
     last_entry = assessment.last_entry_date
-    seen_at = getattr(patient, "seen_at", None)
-    seen_by = display_name(patient.seen_first or "", patient.seen_last or "", patient.seen_username or "") \
-        if seen_at is not None else ""
+    seen_at = getattr(patient, "seen_at", None)  # annotations of _rows
+    seen_by = display_name(*(getattr(patient, name, None) or "" for name in ("seen_first", "seen_last",
+                                                                            "seen_username"))) if seen_at else ""
     return TriageRow(patient=patient, assessment=assessment, open_alerts=open_alerts,
                      days_since_last_entry=(patient.local_today() - last_entry).days if last_entry else None,
                      review=assessment.needs_review and open_review, seen_by=seen_by, seen_at=seen_at)

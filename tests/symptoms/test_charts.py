@@ -228,13 +228,14 @@ def test_chart_rows_keep_only_the_default_range():
     assert len(rows) == 84 and rows[0]["date"] == day(119) and rows[-1]["date"] == day(36)
 
 
-def test_vendored_plotly_js_is_the_version_the_figure_schema_is_checked_against():
-    bundle = settings.BASE_DIR / "static" / "vendor" / "plotly" / "plotly.min.js"
+def test_vendored_plotly_js_is_the_small_official_bundle_of_the_version_the_figures_are_checked_against():
+    bundle = settings.BASE_DIR / "static" / "vendor" / "plotly" / "plotly-basic.min.js"
     with open(bundle, encoding="utf-8") as handle:
         header = handle.read(500)
-    match = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", header)
-    assert match, "the vendored plotly.min.js has no version header"
+    match = re.search(r"plotly\.js \(basic - minified\) v(\d+\.\d+\.\d+)", header)
+    assert match, "the vendored bundle is not plotly.js's basic distribution"
     assert match.group(1) == plotly.offline.get_plotlyjs_version()
+    assert bundle.stat().st_size < 1_300_000  # the full bundle is 4.8 MB
 
 
 def test_chinese_readers_get_plotlys_zh_tw_locale_and_its_script(client, clinic):
@@ -249,4 +250,4 @@ def test_chinese_readers_get_plotlys_zh_tw_locale_and_its_script(client, clinic)
     clinic.patient.language = "zh-hant"
     clinic.patient.save()
     page = client.get("/history/").content.decode()
-    assert page.index("plotly.min.js") < page.index("plotly-locale-zh-tw.js") < page.index("js/charts.js")
+    assert page.index("plotly-basic.min.js") < page.index("plotly-locale-zh-tw.js") < page.index("js/charts.js")

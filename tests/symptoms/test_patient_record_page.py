@@ -241,7 +241,7 @@ def test_the_page_has_no_inline_script_and_no_cdn(client, clinic, record):
     for tag in tags:
         assert re.search(r'\ssrc="', tag) or 'type="application/json"' in tag, tag
     sources = [re.search(r'src="([^"]*)"', tag).group(1) for tag in tags if "src=" in tag]
-    assert "/static/vendor/plotly/plotly.min.js" in sources
+    assert "/static/vendor/plotly/plotly-basic.min.js" in sources
     assert not any(src.startswith(("http", "//")) for src in sources)
     assert "cdn.plot.ly" not in page and not re.search(r"\son\w+=", page)
 
