@@ -26,9 +26,9 @@ PUT_CHANGED = 6
 TREATED = 2
 # Signed in (the session, the user, the authenticator check, the idle-timeout update: 6 with its savepoint
 # pair), then the stored status, the clinic policy, own threshold, the chart's entries (from six weeks
-# before the period), the period's entries, the last week's daily-life flags for the suggestions, and the
-# courses with their dose days for the chart's dose lines (2).
-HISTORY_QUERIES = 14
+# before the period), the period's entries, the last week's daily-life flags for the suggestions, the
+# courses with their dose days for the chart's dose lines (2), and the alerts the care team saw lately.
+HISTORY_QUERIES = 15
 
 
 def long_diary(days: int, treated: bool = False) -> User:
