@@ -1,7 +1,11 @@
+from datetime import timedelta
+
 import factory
 
 from accounts.models import CareTeamMember, Role, User
+from symptoms import evaluation
 from symptoms.models import SymptomEntry
+from treatment.models import Administration, ClinicianGrade, Course
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 
@@ -58,3 +62,19 @@ class EntryFactory(factory.django.DjangoModelFactory):
     pain = 2
     hands = True
     feet = True
+
+
+def weekly_course_getting_worse(patient, clinician):
+    """`patient` on weekly paclitaxel dosed 12 and 5 days ago, the next in 2 days; worse in cycle 2 (1s, then
+    5s: rising) with a fall yesterday, and a grade 1 in cycle 2 (self-care limited: the two disagree);
+    assessed. Returns the course."""
+    today = patient.local_today()
+    for ago in range(13, -1, -1):
+        EntryFactory(patient=patient, date=today - timedelta(days=ago), numbness=1 if ago > 5 else 5, pain=0,
+                     fell=ago == 1)
+    course = Course.objects.create(patient=patient, agent="paclitaxel", regimen="weekly", cycle_length_days=7)
+    for offset in (-12, -5, 2):
+        Administration.objects.create(course=course, date=today + timedelta(days=offset))
+    ClinicianGrade.objects.create(patient=patient, date=today - timedelta(days=1), grade=1, recorded_by=clinician)
+    evaluation.evaluate_patients([patient.pk])
+    return course

@@ -10,6 +10,7 @@ from django.apps import apps
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey, OneToOneField
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,7 +21,7 @@ from accounts.models import CareTeamMember, User
 from notifications.models import Channel, Kind, Notification, Preferences
 from symptoms import evaluation
 from symptoms.access_log import log_record_access
-from symptoms.erasure import REFERENCES, erased_name
+from symptoms.erasure import REFERENCES, erase_patient, erased_name
 from symptoms.models import PatientThreshold, RecordAccess, RecordAccessAction, SymptomEntry
 from tests.factories import EntryFactory
 from treatment.models import Administration, ClinicianGrade, Course
@@ -146,3 +147,14 @@ def test_a_patient_is_never_deleted_the_ordinary_way(clinic, everything):
     page = admin.get("/admin/accounts/user/").content.decode()
     assert 'value="delete_selected"' not in page
     assert User.objects.filter(pk=everything.pk).exists()
+
+
+def test_erase_patient_refuses_anyone_but_an_admin_a_non_patient_or_the_wrong_name(clinic, everything):
+    with pytest.raises(PermissionDenied):
+        erase_patient(clinic.clinician, everything, everything.username)
+    with pytest.raises(ValueError, match="only a patient"):
+        erase_patient(clinic.admin, clinic.clinician, clinic.clinician.username)
+    with pytest.raises(ValueError, match="not the patient's"):
+        erase_patient(clinic.admin, everything, everything.username.upper())
+    assert SymptomEntry.objects.filter(patient=everything).count() == 10
+    assert not RecordAccess.objects.filter(action="erased_patient").exists()

@@ -71,3 +71,13 @@ def sign_in(page, live_server, user, password: str = TEST_PASSWORD) -> None:
     refused = page.locator(".error-summary")
     if refused.count():
         pytest.fail(f"sign-in refused for {user.username}: {refused.inner_text()}")
+
+
+def tab_to(page, selector: str, max_presses: int = 40) -> None:
+    """Press Tab (and only Tab) until the element matching `selector` has the focus."""
+    target = page.locator(selector)
+    for _press in range(max_presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            return
+    pytest.fail(f"{selector} never received the keyboard focus after {max_presses} Tab presses")

@@ -3,7 +3,7 @@
 import pytest
 
 from symptoms.models import SymptomEntry
-from tests.browser.conftest import ARTIFACTS_DIR, sign_in
+from tests.browser.conftest import ARTIFACTS_DIR, sign_in, tab_to
 from tests.factories import EntryFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
@@ -24,14 +24,6 @@ def log_page(page, live_server, patient):
     return page
 
 
-def tab_to(page, selector: str, max_presses: int = 40) -> None:
-    """Press Tab (and only Tab) until the element matching `selector` has the focus."""
-    target = page.locator(selector)
-    for _press in range(max_presses):
-        page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            return
-    pytest.fail(f"{selector} never received the keyboard focus after {max_presses} Tab presses")
 
 
 def focused_id(page) -> str:

@@ -7,11 +7,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import CareTeamMember
-from symptoms import evaluation
-from tests.browser.conftest import ARTIFACTS_DIR, sign_in
+from tests.browser.conftest import ARTIFACTS_DIR, sign_in, tab_to
 from tests.browser.test_sign_in_browser import serious_violations
-from tests.factories import ClinicianFactory, EntryFactory, PatientFactory
-from treatment.models import Administration, ClinicianGrade, Course
+from tests.factories import ClinicianFactory, PatientFactory, weekly_course_getting_worse
+from treatment.models import Administration
 
 pytestmark = pytest.mark.browser
 
@@ -20,21 +19,12 @@ DESKTOP = {"width": 1280, "height": 900}
 
 @pytest.fixture
 def treated(transactional_db):
-    """A nurse's patient on weekly paclitaxel (dosed 12 and 5 days ago, the next in 2 days), worse in cycle 2
-    with a fall yesterday: rising, the review before the next dose, and a grade that disagrees."""
+    """A nurse's patient on a weekly course getting worse: rising, a review before the next dose, and a grade
+    that disagrees (`weekly_course_getting_worse`)."""
     clinician = ClinicianFactory(first_name="Grace", last_name="Chen")
     patient = PatientFactory(first_name="Ada", last_name="Dosed")
     CareTeamMember.objects.create(patient=patient, clinician=clinician)
-    today = patient.local_today()
-    for ago in range(13, -1, -1):
-        EntryFactory(patient=patient, date=today - timedelta(days=ago), numbness=1 if ago > 5 else 5, pain=0,
-                     fell=ago == 1)
-    course = Course.objects.create(patient=patient, agent="paclitaxel", regimen="weekly", cycle_length_days=7)
-    for offset in (-12, -5, 2):
-        Administration.objects.create(course=course, date=today + timedelta(days=offset))
-    ClinicianGrade.objects.create(patient=patient, date=today - timedelta(days=1), grade=1, recorded_by=clinician)
-    evaluation.evaluate_patients([patient.pk])
-    return {"clinician": clinician, "patient": patient, "course": course}
+    return {"clinician": clinician, "patient": patient, "course": weekly_course_getting_worse(patient, clinician)}
 
 
 def open_record(page, live_server, treated) -> None:
@@ -63,15 +53,6 @@ def test_the_cycle_table_and_overlay_chart_render_and_the_page_passes_axe(page, 
     assert serious_violations(page) == []
 
 
-def focus_with_tab(page, selector: str, max_presses: int = 200) -> None:
-    target = page.locator(selector)
-    for _press in range(max_presses):
-        page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            return
-    pytest.fail(f"{selector} never received the keyboard focus after {max_presses} Tab presses")
-
-
 def test_the_keyboard_reaches_every_treatment_form_and_plans_a_reduced_dose(page, live_server, treated):
     open_record(page, live_server, treated)
     page.locator("#treatment-heading").evaluate("el => el.scrollIntoView()")
@@ -79,11 +60,11 @@ def test_the_keyboard_reaches_every_treatment_form_and_plans_a_reduced_dose(page
     for selector in ("#id_dose-course", "#id_dose-date", "#id_dose-dose_percent", "#id_dose-note",
                      "#dose-form button[type=submit]", "#id_grade-date", "#id_grade-grade_0", "#id_grade-note",
                      "#grade-form button[type=submit]", "#treatment details > summary"):
-        focus_with_tab(page, selector)
+        tab_to(page, selector, max_presses=200)
     page.keyboard.press("Enter")  # opens "Add a course"
     for selector in ("#id_course-agent", "#id_course-regimen", "#id_course-cycle_length_days",
                      "#id_course-ended_on", "#course-form button[type=submit]"):
-        focus_with_tab(page, selector)
+        tab_to(page, selector, max_presses=200)
     planned = treated["patient"].local_today() + timedelta(days=2)
     page.locator("#id_dose-date").fill(planned.isoformat())
     page.locator("#id_dose-dose_percent").fill("80")

@@ -217,7 +217,7 @@ def test_a_day_whose_average_is_exactly_at_threshold_is_not_above_it():
 
 # --- Treatment on a day: next dose, cycle, review before the next dose -----------------------------------------
 
-def reference_treatment_now(courses, diary, as_of, policy, review_days, assessment=None):
+def reference_treatment_now(courses, diary, as_of, policy, review_days, assessment):
     """From PRODUCT.md: the next dose, the cycle the day is in, and the planned doses needing review."""
     starts_after = [cycle.start for _course, cycle_list in courses for cycle in cycle_list if cycle.start > as_of]
     current = [(cycle, course, cycle_list) for course, cycle_list in courses for cycle in cycle_list
@@ -229,7 +229,6 @@ def reference_treatment_now(courses, diary, as_of, policy, review_days, assessme
         position = cycles.CyclePosition(course, cycle.number, (as_of - cycle.start).days + 1)
     rising_now = any(reference_summaries(cycle_list, diary, as_of, policy, [])[cycle.number - 1].rising
                      for cycle, _course, cycle_list in current)
-    assessment = assessment or rules.assess(diary, as_of, policy)
     concern = (assessment.status in ("refer", "watch") or assessment.urgent
                or assessment.functional_impact != "none" or rising_now)
     window = sorted({start for start in starts_after if 1 <= (start - as_of).days <= review_days})
@@ -241,37 +240,32 @@ course_lists = st.lists(st.tuples(doses, st.integers(7, 28), st.none() | st.inte
                         min_size=1, max_size=3)
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
-@given(course_lists, diaries, st.integers(0, 260), policies, st.integers(0, 7))
-def test_treatment_on_a_day_equals_the_reference(course_list, diary, as_of, policy, review_days):
+def check_treatment_now(course_list, diary, on, policy, review_days, assessment) -> None:
+    """treatment_now equals the reference, with the whole diary and with the diary from
+    entries_needed_from (what evaluation reads)."""
     courses = [(number, course_cycles(dose_list, length, ended_on))
                for number, (dose_list, length, ended_on) in enumerate(course_list, start=1)]
     plans = [cycles.CoursePlan(course, cycle_list) for course, cycle_list in courses]
-    on = day(as_of)
-    assessment = rules.assess(diary, on, policy)
-    expected = reference_treatment_now(courses, diary, on, policy, review_days)
+    expected = reference_treatment_now(courses, diary, on, policy, review_days, assessment)
     assert cycles.treatment_now(plans, diary, on, policy, review_days, assessment) == expected
-    # What evaluation reads is enough: the diary from entries_needed_from gives the same answer.
     since = cycles.entries_needed_from(plans, on)
-    if since is not None:
-        trimmed = [entry for entry in diary if entry.date >= since]
-        assert cycles.treatment_now(plans, trimmed, on, policy, review_days, assessment) == expected
+    trimmed = [entry for entry in diary if since is None or entry.date >= since]
+    assert cycles.treatment_now(plans, trimmed, on, policy, review_days, assessment) == expected
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(course_lists, diaries, st.integers(0, 260), policies, st.integers(0, 7))
+def test_treatment_on_a_day_equals_the_reference(course_list, diary, as_of, policy, review_days):
+    on = day(as_of)
+    check_treatment_now(course_list, diary, on, policy, review_days, rules.assess(diary, on, policy))
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(course_lists, diaries, st.integers(0, 260), policies, st.integers(1, 7))
 def test_when_only_rising_can_ask_for_review_it_equals_the_reference(course_list, diary, as_of, policy, review_days):
     # An assessment with nothing wrong (no entries yet): only a rising cycle can ask for a review.
-    courses = [(number, course_cycles(dose_list, length, ended_on))
-               for number, (dose_list, length, ended_on) in enumerate(course_list, start=1)]
-    plans = [cycles.CoursePlan(course, cycle_list) for course, cycle_list in courses]
     on = day(as_of)
-    calm = rules.assess([], on, policy)
-    expected = reference_treatment_now(courses, diary, on, policy, review_days, calm)
-    assert cycles.treatment_now(plans, diary, on, policy, review_days, calm) == expected
-    since = cycles.entries_needed_from(plans, on)
-    trimmed = [entry for entry in diary if since is None or entry.date >= since]
-    assert cycles.treatment_now(plans, trimmed, on, policy, review_days, calm) == expected
+    check_treatment_now(course_list, diary, on, policy, review_days, rules.assess([], on, policy))
 
 
 def test_rising_compares_the_previous_cycles_own_days_not_the_gap_after_it():

@@ -8,10 +8,9 @@ from datetime import timedelta
 import pytest
 from django.utils import translation
 
-from symptoms import evaluation
 from symptoms.alerts import acknowledge_alert
 from symptoms.models import Alert, PatientStatus, RecordAccess, SymptomEntry
-from tests.factories import EntryFactory
+from tests.factories import weekly_course_getting_worse
 from treatment.models import Administration, ClinicianGrade, Course
 
 
@@ -21,20 +20,8 @@ def record_url(patient) -> str:
 
 @pytest.fixture
 def treated(clinic):
-    """clinic.patient: weekly paclitaxel dosed 12 and 5 days ago, the next in 2 days; worse in cycle 2 (1s
-    then 5s: rising) with a fall yesterday, and a grade 1 recorded in cycle 2 (self-care limited: they disagree)."""
-    patient = clinic.patient
-    today = patient.local_today()
-    for ago in range(13, -1, -1):
-        EntryFactory(patient=patient, date=today - timedelta(days=ago), numbness=1 if ago > 5 else 5, pain=0,
-                     fell=ago == 1)
-    course = Course.objects.create(patient=patient, agent="paclitaxel", regimen="weekly", cycle_length_days=7)
-    for offset in (-12, -5, 2):
-        Administration.objects.create(course=course, date=today + timedelta(days=offset))
-    ClinicianGrade.objects.create(patient=patient, date=today - timedelta(days=1), grade=1,
-                                  recorded_by=clinic.clinician)
-    evaluation.evaluate_patients([patient.pk])
-    return course
+    """clinic.patient on a weekly course getting worse (see `weekly_course_getting_worse`)."""
+    return weekly_course_getting_worse(clinic.patient, clinic.clinician)
 
 
 def cycle_rows(page: str) -> list[str]:
