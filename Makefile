@@ -50,6 +50,7 @@ messages: venv
 system-packages:
 	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
 	command -v xgettext >/dev/null 2>&1 || missing="$$missing gettext"; \
+	[ -n "$$(fc-list :lang=zh 2>/dev/null)" ] || missing="$$missing fonts-wqy-microhei"; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $$missing >/dev/null || { apt-get update -q && apt-get install -y -q $$missing; }; \
 		elif command -v sudo >/dev/null 2>&1; then sudo apt-get install -y -q $$missing; \

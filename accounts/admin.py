@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CareTeamMember, User
+from accounts.models import CareTeamMember, ClinicContact, User
 
 
 class CareTeamInline(admin.TabularInline):
@@ -36,3 +38,28 @@ class CareTeamMemberAdmin(admin.ModelAdmin):
     list_display = ["patient", "clinician", "added_at"]
     search_fields = ["patient__username", "clinician__username"]
     autocomplete_fields = ["patient", "clinician"]
+
+
+@admin.register(ClinicContact)
+class ClinicContactAdmin(admin.ModelAdmin):
+    """One page: how patients reach the clinic, in both languages (shown on their status panel, report
+    and emails, with the names of their own clinicians)."""
+
+    fieldsets = [
+        (None, {"fields": ["phone"]}),
+        (_("In English"), {"fields": ["name_en", "hours_en", "out_of_hours_en"]}),
+        (_("In Traditional Chinese"), {"fields": ["name_zh_hant", "hours_zh_hant", "out_of_hours_zh_hant"]}),
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        # There is one contact to edit: the list goes straight to it (made empty on first visit).
+        if not self.has_change_permission(request):
+            return super().changelist_view(request, extra_context)
+        ClinicContact.objects.get_or_create(pk=1)
+        return redirect(reverse("admin:accounts_cliniccontact_change", args=[1]))

@@ -1,5 +1,6 @@
 """Accounts: one user model with a role, personal preferences and care teams."""
 
+import re
 import zoneinfo
 from datetime import date, datetime
 
@@ -16,6 +17,20 @@ from django.utils.translation import gettext_lazy as _
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(_("%(zone)s is not a known time zone."), params={"zone": value})
+
+
+PHONE = re.compile(r"\+?[0-9][0-9 ()-]{2,30}")
+
+
+def validate_phone(value: str) -> None:
+    if not PHONE.fullmatch(value.strip()):
+        raise ValidationError(_("Enter the number with digits, spaces, brackets or dashes, optionally starting "
+                                "with +, e.g. +886 2 2312 3456."))
+
+
+def tel_link(phone: str) -> str:
+    """The `tel:` address of a number as written ("+886 2 2312-3456" → "tel:+886223123456")."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
 
 
 def clinic_time_zone() -> str:
@@ -139,3 +154,47 @@ class CareTeamMember(models.Model):
             errors["clinician"] = _("Only a clinician can be on a care team.")
         if errors:
             raise ValidationError(errors)
+
+
+class ClinicContact(models.Model):
+    """How a patient reaches their care team: there is exactly one, edited by admins in both languages."""
+
+    name_en = models.CharField(_("clinic name (English)"), max_length=120, blank=True)
+    name_zh_hant = models.CharField(_("clinic name (Traditional Chinese)"), max_length=120, blank=True)
+    phone = models.CharField(
+        _("telephone"), max_length=32, blank=True, validators=[validate_phone],
+        help_text=_("As patients should dial it, e.g. +886 2 2312 3456 or 02 2312 3456."),
+    )
+    hours_en = models.CharField(_("opening hours (English)"), max_length=200, blank=True,
+                                help_text=_("e.g. Monday to Friday, 8:30 to 17:30"))
+    hours_zh_hant = models.CharField(_("opening hours (Traditional Chinese)"), max_length=200, blank=True)
+    out_of_hours_en = models.TextField(
+        _("out of hours and emergencies (English)"), max_length=500, blank=True,
+        help_text=_("What to do when the clinic is closed, or in an emergency."),
+    )
+    out_of_hours_zh_hant = models.TextField(
+        _("out of hours and emergencies (Traditional Chinese)"), max_length=500, blank=True,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("clinic contact")
+        verbose_name_plural = _("clinic contact")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="clinic_contact_singleton")]
+
+    def __str__(self) -> str:
+        return str(_("How patients reach the clinic"))
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "ClinicContact":
+        """The clinic's contact details; an unsaved empty one until an admin fills them in."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def in_language(self, field: str, language: str) -> str:
+        """A text in the reader's language, else in the other one (better than nothing)."""
+        wanted, other = ("zh_hant", "en") if language.lower().startswith("zh") else ("en", "zh_hant")
+        return getattr(self, f"{field}_{wanted}") or getattr(self, f"{field}_{other}")

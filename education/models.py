@@ -39,7 +39,9 @@ class Article(models.Model):
     slug = models.SlugField(
         _("slug"), max_length=60,
         validators=[RegexValidator(SLUG_PATTERN, _("Use lowercase words joined by hyphens."))],
-        help_text=_("The article's address, /learn/<slug>/; the same for every translation."),
+        # The admin shows help text as HTML: no angle brackets, or "<slug>" would vanish as a tag.
+        help_text=_("The last part of the article's address, as in /learn/keeping-warm/; the same for every "
+                    "translation."),
     )
     language = models.CharField(_("language"), max_length=16, choices=settings.LANGUAGES,
                                 default=settings.LANGUAGE_CODE)

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 
-from accounts.models import Role, User
+from accounts.models import ClinicContact, Role, User
 from accounts.services import create_account
 from symptoms import evaluation
 from symptoms.entry_fields import SCORE_MAX, SCORE_MIN
@@ -483,8 +483,35 @@ def seed_demo_clinic(now: datetime | None = None) -> bool:
             create_diary(person, patient, now)
             patient_ids.append(patient.pk)
         seed_demo_treatment(now)
+        seed_demo_contact()
         # Statuses and alerts as the daily re-evaluation would leave them.
         evaluation.evaluate_patients(patient_ids, now=now)
+    return True
+
+
+DEMO_CONTACT = {
+    "name_en": "Riverside Cancer Centre, oncology day unit",
+    "name_zh_hant": "河濱癌症中心 腫瘤科日間病房",
+    "phone": "+886 2 2312 3456",
+    "hours_en": "Monday to Friday, 8:30 to 17:30; Saturday, 9:00 to 12:00",
+    "hours_zh_hant": "週一至週五 8:30–17:30；週六 9:00–12:00",
+    "out_of_hours_en": "Call the same number: the oncology ward answers day and night. After a bad fall, with a "
+                       "fever after chemotherapy, or if you cannot feel the floor well enough to walk safely, "
+                       "call 119 or go to the nearest emergency department.",
+    "out_of_hours_zh_hant": "請撥同一支電話，腫瘤科病房全天候有人接聽。若跌倒受傷、化療後發燒，或腳底感覺不到地面而"
+                            "無法安全行走，請撥 119 或前往最近的急診。",
+}
+
+
+def seed_demo_contact() -> bool:
+    """The demo clinic's contact details, unless an admin has already filled them in. True when set now."""
+    contact = ClinicContact.current()
+    if contact.phone or contact.name_en or contact.name_zh_hant:
+        return False
+    for name, value in DEMO_CONTACT.items():
+        setattr(contact, name, value)
+    contact.full_clean()
+    contact.save()
     return True
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.contact import care_team_contact
 from notifications.emails import EmailContent, register_builder
 from notifications.models import Kind, Notification
 from symptoms import summaries
@@ -26,7 +27,8 @@ def alert_email(notification: Notification) -> EmailContent:
     if notification.recipient.is_patient:
         summary = patient_summary(current_assessment(alert.patient))
         return EmailContent(_("A message from your CIPN Tracker"), TEMPLATES + "alert_patient",
-                            reverse("symptoms:log_today"), {"summary": summary})
+                            reverse("symptoms:log_today"),
+                            {"summary": summary, "contact": care_team_contact(alert.patient)})
     return EmailContent(_("A patient on your list needs attention"), TEMPLATES + "alert_clinician",
                         reverse("symptoms:clinician_home"),
                         {"alert": alert, "patient": alert.patient, "health_details": settings.EMAIL_HEALTH_DETAILS})
@@ -35,7 +37,8 @@ def alert_email(notification: Notification) -> EmailContent:
 def weekly_summary_email(notification: Notification) -> EmailContent:
     week = summaries.patient_week(notification.recipient, date.fromisoformat(notification.subject["today"]))
     return EmailContent(_("Your weekly CIPN Tracker summary"), TEMPLATES + "weekly_summary",
-                        reverse("symptoms:history"), {"week": week, "summary": patient_summary(week.current)})
+                        reverse("symptoms:history"), {"week": week, "summary": patient_summary(week.current),
+                                                        "contact": care_team_contact(notification.recipient)})
 
 
 def clinician_digest_email(notification: Notification) -> EmailContent:

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from accounts.contact import care_team_contact
 from education.suggestions import suggestions_for
 from symptoms import charts, diary, summaries, treatment_record
 from symptoms.access import patient_required
@@ -50,7 +51,7 @@ def log_entry(request, day: date | None = None):
         "form": form, "day": day, "existing": existing, "day_error": day_error,
         "recent_days": diary.recent_days(patient), "suggestions": suggestions_for(patient, assessment),
         "summary": patient_summary(assessment), "assessment": assessment,
-        "seen": seen_by_care_team(patient),
+        "seen": seen_by_care_team(patient), "contact": care_team_contact(patient),
     }
     return render(request, "symptoms/log.html", context, status=status)
 
@@ -78,7 +79,7 @@ def history(request):
         "figure": charts.trend_figure(trend, assessment.threshold,
                                       doses=treatment_record.dose_marks(courses_of(request.user))),
         "chart_rows": charts.chart_rows(trend), "assessment": assessment,
-        "seen": seen_by_care_team(request.user),
+        "seen": seen_by_care_team(request.user), "contact": care_team_contact(request.user),
     }
     return render(request, "symptoms/history.html", context)
 
@@ -95,5 +96,6 @@ def report(request):
                                       static=True, doses=treatment.dose_marks),
         "treatment": treatment,
         "chart_rows": charts.chart_rows(report.trend, summaries.REPORT_DAYS),
+        "contact": care_team_contact(request.user),
     }
     return render(request, "symptoms/report.html", context)

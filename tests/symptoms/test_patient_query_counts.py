@@ -27,8 +27,9 @@ TREATED = 2
 # Signed in (the session, the user, the authenticator check, the idle-timeout update: 6 with its savepoint
 # pair), then the stored status, the clinic policy, own threshold, the chart's entries (from six weeks
 # before the period), the period's entries, the last week's daily-life flags for the suggestions, the
-# courses with their dose days for the chart's dose lines (2), and the alerts the care team saw lately.
-HISTORY_QUERIES = 15
+# courses with their dose days for the chart's dose lines (2), the alerts the care team saw lately, and
+# how to reach the care team (the clinic's contact, the patient's clinicians: 2).
+HISTORY_QUERIES = 17
 
 
 def long_diary(days: int, treated: bool = False) -> User:

@@ -14,6 +14,7 @@ from symptoms.demo import (
     demo_people,
     missing_demo_accounts,
     seed_demo_clinic,
+    seed_demo_contact,
 )
 
 COLUMNS = ("username", "password", "role", "about")
@@ -43,6 +44,8 @@ class Command(BaseCommand):
         if created:
             self.stdout.write(self.style.SUCCESS("Created the demo clinic."))
         else:
+            if seed_demo_contact():
+                self.stdout.write("Added the demo clinic's contact details (name, telephone, hours).")
             added = add_missing_demo_treatment()
             if added:
                 self.stdout.write(f"Demo data already present (user {DEMO_ADMIN!r} exists); added treatment "
