@@ -134,9 +134,9 @@ def two_places_exact(value: Fraction) -> Decimal:
 
 
 def format_number(value: Fraction | Decimal | int) -> str:
-    """5.33, 4.5, 4.0: two decimals at most, one at least."""
-    text = f"{two_places_exact(Fraction(value)):.2f}"
-    return text[:-1] if text.endswith("0") else text
+    """5.33, 4.50, 4.00: an average, a change or a threshold as every page writes it, with two decimals
+    (as the API reports it), so a shown average above a shown threshold is really above it."""
+    return f"{two_places_exact(Fraction(value)):.2f}"
 
 
 def reason_json(reason: rules.Reason) -> StoredReason:

@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from symptoms.assessments import two_places, two_places_exact
+from symptoms.assessments import format_number, two_places, two_places_exact
 from symptoms.entry_fields import DAILY_LIFE_FLAGS
 from symptoms.rules import TrendDay
 
@@ -36,8 +36,18 @@ def period_start(period: str, today: date) -> date | None:
     """The first day a period loads; None for everything."""
     days = PERIODS[period]
     return None if days is None else today - timedelta(days=days - 1)
-SCORE_AXIS_TOP = 11  # room above 10 for the fall and daily-life markers
-FALL_ROW, DAILY_LIFE_ROW = 10.7, 10.3
+# Falls and daily-life markers sit in a lane of their own above the scores (a second y axis without
+# tick labels), so they never touch the "10" on the score axis, whatever the text size.
+SCORE_DOMAIN, FLAG_DOMAIN = (0, 0.82), (0.87, 1)
+FALL_ROW, DAILY_LIFE_ROW = 1.5, 0.5
+FLAG_AXIS_TOP = 2
+# The range buttons under the chart (days back from the last day, or everything) and what a phone shows
+# first: on a narrow screen four weeks keep the days apart, with markers large enough to see and touch.
+RANGE_CHOICES = ("28", str(DEFAULT_RANGE_DAYS), "all")
+PHONE_RANGE = "28"
+MARKER_SIZE, PHONE_MARKER_SIZE = 6, 9
+FLAG_SIZE, PHONE_FLAG_SIZE = 11, 14
+PHONE_DATE_TICKS = 4  # at most, so the dates stay level and apart at page size
 COLOURS = {
     "numbness": "#1f5fa8", "pain": "#b35806", "average": "#1b1b1b", "threshold": "#b2182b",
     "referral": "rgba(178, 24, 43, 0.13)", "fall": "#7a0019", "daily_life": "#5e3c99", "dose": "#00545c",
@@ -61,15 +71,12 @@ class Period:
 
 
 
-# The chart's toolbar holds what a reader needs and nothing that can leave the site: zoom, pan, reset
-# and a PNG download (made in the browser). plotly.js would otherwise offer "Share chart", which
-# uploads the figure (the patient's scores) to Plotly Cloud; with no server URL it cannot even try.
-READER_TOOLS = {
-    "modeBarButtons": [["zoom2d", "pan2d", "zoomIn2d", "zoomOut2d", "resetScale2d", "toImage"]],
-    "showSendToCloud": False,
-    "plotlyServerURL": "",
-    "toImageButtonOptions": {"format": "png", "filename": "cipn-trend"},
-}
+# No toolbar: its icons were faint, tiny and in the Tab order; the range buttons are HTML beside the chart
+# and the table has the numbers. plotly.js's "Share chart" would upload the figure (the patient's scores) to
+# Plotly Cloud; with no toolbar and no server URL it cannot even be offered.
+READER_CONFIG = {"displayModeBar": False, "showSendToCloud": False, "plotlyServerURL": "", "displaylogo": False,
+                 "responsive": True}
+
 
 def referral_periods(days: list[TrendDay]) -> list[Period]:
     """Runs of consecutive days on which a professional evaluation was recommended."""
@@ -96,46 +103,73 @@ def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_d
                  static: bool = False, doses: Sequence[DoseMark] = ()) -> dict:
     """Daily numbness and pain, the 7-day average, the threshold, shaded referral periods, falls and
     daily-life markers, and dose days as labelled dotted vertical lines; showing the last `range_days`
-    days, with buttons to zoom out to everything."""
+    days. `ranges` holds the x range of each range button (4 weeks, 12 weeks, everything) and `phone`
+    what a narrow screen shows instead: four weeks, with larger markers."""
+    first, last = days[0].date, days[-1].date
+    layout = _trend_layout(days, _shown_range(first, last, range_days),
+                           [dose for dose in doses if first <= dose.date <= last])
+    figure: dict[str, Any] = {"data": _trend_traces(days, threshold), "layout": layout,
+                              "config": {**READER_CONFIG, "staticPlot": static, **_plotly_locale()}}
+    if not static:  # on paper there are no range buttons
+        figure["ranges"] = {choice: _shown_range(first, last, _choice_days(choice, days)) for choice in RANGE_CHOICES}
+        figure["range"] = str(range_days) if str(range_days) in RANGE_CHOICES else None
+        figure["phone"] = {"range": PHONE_RANGE, "date_ticks": PHONE_DATE_TICKS, "marker_sizes": [
+            PHONE_MARKER_SIZE, PHONE_MARKER_SIZE, None, None, PHONE_FLAG_SIZE, PHONE_FLAG_SIZE]}
+    return figure
+
+
+def _trend_layout(days: list[TrendDay], shown: list[str], doses: list[DoseMark]) -> dict[str, Any]:
+    # The legend goes under the plot (the bottom of the whole figure, so it never covers the dates) and
+    # each axis makes room for its own labels at whatever size charts.js gives the text.
+    return {
+        "margin": {"l": 56, "r": 16, "t": 16, "b": 16},
+        "hovermode": "x unified",
+        "hoversubplots": "axis",  # the flags lane shares the hover label with the scores below it
+        "dragmode": False,
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yref": "container", "yanchor": "bottom"},
+        "xaxis": {"type": "date", "range": shown, "fixedrange": True, "automargin": True},
+        "yaxis": {"title": {"text": _("Score (0 to 10)")}, "range": [0, 10.4], "fixedrange": True,
+                  "tickvals": list(range(0, 11, 2)), "domain": list(SCORE_DOMAIN), "automargin": True},
+        "yaxis2": {"range": [0, FLAG_AXIS_TOP], "fixedrange": True, "domain": list(FLAG_DOMAIN),
+                   "showticklabels": False, "showgrid": False, "zeroline": False},
+        "shapes": [*(_shaded(period, index == 0) for index, period in enumerate(referral_periods(days))),
+                   *(_dose_line(dose) for dose in doses)],
+        "annotations": [_dose_label(dose) for dose in doses],
+    }
+
+
+def _trend_traces(days: list[TrendDay], threshold: Decimal | Fraction) -> list[dict]:
     dates = [day.date.isoformat() for day in days]
     first, last = days[0].date, days[-1].date
-    shown_from = max(first, last - timedelta(days=range_days - 1))
-    data = [
+    return [
         _line(_("Numbness"), dates, [d.entry.numbness if d.entry else None for d in days], "numbness",
               dash="solid", symbol="circle"),
         _line(_("Pain"), dates, [d.entry.pain if d.entry else None for d in days], "pain",
               dash="dot", symbol="square"),
         {**_line(_("7-day average"), dates, [_number(d.weekly_average) for d in days], "average",
                  dash="solid", symbol="diamond"), "mode": "lines", "line": {"color": COLOURS["average"], "width": 4}},
-        {"type": "scatter", "mode": "lines", "name": _("Threshold %(value)s") % {"value": _number(threshold)},
+        {"type": "scatter", "mode": "lines", "name": _("Threshold %(value)s") % {"value": format_number(threshold)},
          "x": [first.isoformat(), last.isoformat()], "y": [_number(threshold)] * 2, "hoverinfo": "skip",
          "line": {"color": COLOURS["threshold"], "dash": "dash", "width": 2}},
         _markers(_("Fall"), [d for d in days if d.entry and d.entry.fell], FALL_ROW, "fall", "x", _("Fall")),
         _markers(_("Daily life affected"), [d for d in days if daily_life_flags(d)], DAILY_LIFE_ROW,
                  "daily_life", "triangle-up", None),
     ]
-    layout: dict[str, Any] = {
-        "margin": {"l": 48, "r": 16, "t": 40, "b": 40},
-        "hovermode": "x unified",
-        "legend": {"orientation": "h", "y": -0.18},
-        "xaxis": {"type": "date", "range": [_half_day_before(shown_from), _half_day_after(last)], "rangeselector": {
-            "buttons": [
-                {"count": 28, "step": "day", "stepmode": "backward", "label": _("4 weeks")},
-                {"count": DEFAULT_RANGE_DAYS, "step": "day", "stepmode": "backward", "label": _("12 weeks")},
-                {"step": "all", "label": _("All")},
-            ]}},
-        "yaxis": {"title": {"text": _("Score (0 to 10)")}, "range": [0, SCORE_AXIS_TOP], "fixedrange": True,
-                  "tickvals": list(range(0, 11, 2))},
-        "shapes": [*(_shaded(period, index == 0) for index, period in enumerate(referral_periods(days))),
-                   *(_dose_line(dose) for dose in doses if first <= dose.date <= last)],
-        "annotations": [_dose_label(dose) for dose in doses if first <= dose.date <= last],
-    }
-    config = {"responsive": True, "displaylogo": False, "staticPlot": static, **READER_TOOLS}
-    if static:  # on paper: no zoom buttons
-        del layout["xaxis"]["rangeselector"]
-    if (locale := PLOTLY_LOCALES.get(get_language())) is not None:
-        config["locale"] = locale
-    return {"data": data, "layout": layout, "config": config}
+
+
+def _choice_days(choice: str, days: list[TrendDay]) -> int:
+    return len(days) if choice == "all" else int(choice)
+
+
+def _shown_range(first: date, last: date, range_days: int) -> list[str]:
+    """The last `range_days` days up to `last`, never before `first`, each day shown whole."""
+    shown_from = max(first, last - timedelta(days=range_days - 1))
+    return [_half_day_before(shown_from), _half_day_after(last)]
+
+
+def _plotly_locale() -> dict:
+    locale = PLOTLY_LOCALES.get(get_language())
+    return {} if locale is None else {"locale": locale}
 
 
 def _number(value: Fraction | Decimal | None) -> float | None:
@@ -156,13 +190,14 @@ def _half_day_after(day: date) -> str:
 def _line(name: str, dates: list[str], values: list, colour: str, *, dash: str, symbol: str) -> dict:
     return {"type": "scatter", "mode": "lines+markers", "name": name, "x": dates, "y": values,
             "connectgaps": False, "line": {"color": COLOURS[colour], "dash": dash, "width": 2},
-            "marker": {"color": COLOURS[colour], "symbol": symbol, "size": 6}}
+            "marker": {"color": COLOURS[colour], "symbol": symbol, "size": MARKER_SIZE}}
 
 
 def _markers(name: str, days: list[TrendDay], row: float, colour: str, symbol: str, label: str | None) -> dict:
     return {"type": "scatter", "mode": "markers", "name": name, "x": [d.date.isoformat() for d in days],
             "y": [row] * len(days), "hovertext": [label or ", ".join(daily_life_flags(d)) for d in days],
-            "hoverinfo": "x+text", "marker": {"color": COLOURS[colour], "symbol": symbol, "size": 11}}
+            "hoverinfo": "x+text", "yaxis": "y2", "cliponaxis": False,
+            "marker": {"color": COLOURS[colour], "symbol": symbol, "size": FLAG_SIZE}}
 
 
 def _shaded(period: Period, in_legend: bool) -> dict:
@@ -180,7 +215,7 @@ def _dose_line(dose: DoseMark) -> dict:
 def _dose_label(dose: DoseMark) -> dict:
     return {"x": dose.date.isoformat(), "xref": "x", "y": 1, "yref": "paper", "text": dose.label,
             "showarrow": False, "xanchor": "left", "yanchor": "top", "textangle": -90,
-            "font": {"color": COLOURS["dose"], "size": 11}}
+            "font": {"color": COLOURS["dose"]}}
 
 
 def cycle_overlay_figure(lines: Sequence[tuple[str, Sequence[int | None]]], *, static: bool = False) -> dict:
@@ -203,10 +238,7 @@ def cycle_overlay_figure(lines: Sequence[tuple[str, Sequence[int | None]]], *, s
                         else 1, "tick0": 1},
               "yaxis": {"title": {"text": _("Day score (0 to 10)")}, "range": [0, 10.5], "fixedrange": True,
                         "tickvals": list(range(0, 11, 2))}}
-    config = {"responsive": True, "displaylogo": False, "staticPlot": static, **READER_TOOLS,
-              "toImageButtonOptions": {"format": "png", "filename": "cipn-cycles"}}
-    if (locale := PLOTLY_LOCALES.get(get_language())) is not None:
-        config["locale"] = locale
+    config = {**READER_CONFIG, "staticPlot": static, **_plotly_locale()}
     return {"data": data, "layout": layout, "config": config}
 
 

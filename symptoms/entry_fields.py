@@ -14,8 +14,9 @@ from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -142,12 +143,17 @@ def editable_days(patient: User, now: datetime | None = None) -> tuple[date, dat
     return today - timedelta(days=settings.SYMPTOM_BACKFILL_DAYS), today
 
 
+def shown_day(day: date) -> str:
+    """"23 November 2026", or the reader's language's way of writing a day (as presenting writes them)."""
+    return formats.date_format(day, pgettext("date format", "j F Y"))
+
+
 def check_day_is_editable(patient: User, day: date, now: datetime | None = None) -> None:
     """Refuse future days (in the patient's own zone) and days past the backfill window."""
     first, today = editable_days(patient, now)
     if day > today:
         raise ValidationError({"date": gettext("%(day)s is in the future; you can log today or earlier days.")
-                               % {"day": day.isoformat()}})
+                               % {"day": shown_day(day)}})
     if day < first:
         raise ValidationError({"date": gettext("%(day)s is more than %(n)d days ago and can no longer be changed.")
-                               % {"day": day.isoformat(), "n": settings.SYMPTOM_BACKFILL_DAYS}})
+                               % {"day": shown_day(day), "n": settings.SYMPTOM_BACKFILL_DAYS}})

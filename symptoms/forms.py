@@ -1,6 +1,7 @@
 """The page forms: they turn what a browser posts into typed values; what may be stored, and the
 message when it may not, is decided by `entry_fields` (the same rules and words as the API)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 
+from symptoms.assessments import format_number
 from symptoms.entry_fields import (
     FLAGS,
     LOCATIONS_MESSAGE,
@@ -118,26 +120,51 @@ class EntryForm(forms.Form):
     def flag_fields(self) -> list[forms.BoundField]:
         return [self[flag.field] for flag in FLAGS]
 
+    # How the summary above the form names a field whose label is a question.
+    SUMMARY_LABELS = {"locations": _("Where you felt it"), "notes": _("Your note")}
+
+    def problems(self) -> list[dict[str, str]]:
+        """Every error, in the order of the page, for the summary at its top: which field (to link to its
+        place on the page), what to call it and the message."""
+        return [{"name": name, "label": str(self.SUMMARY_LABELS.get(name, self.fields[name].label)),
+                 "message": str(message)}
+                for name in self.fields for message in self.errors.get(name, ())]
+
 
 class AcknowledgeForm(forms.Form):
     note = note_field(_("Note (optional)"), rows=2)
 
 
-class ThresholdForm(forms.Form):
-    """A patient-specific threshold from 4.0 to 5.0; left empty, the clinic's applies."""
+class DecimalCommaField(forms.DecimalField):
+    """A decimal number typed either way: "4.5" or, as many keyboards and languages write it, "4,5"."""
 
-    threshold = forms.DecimalField(
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value.count(",") == 1 and "." not in value:
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal):  # shown as every page writes a threshold, "4.50"
+            return format_number(value)
+        return value
+
+
+class ThresholdForm(forms.Form):
+    """A patient-specific threshold from 4.00 to 5.00; left empty, the clinic's applies."""
+
+    threshold = DecimalCommaField(
         label=_("Patient-specific threshold"), required=False, min_value=THRESHOLD_MIN, max_value=THRESHOLD_MAX,
         max_digits=3, decimal_places=2,
-        help_text=_("From 4.0 to 5.0. Leave empty to use the clinic's threshold."),
+        help_text=_("From 4.00 to 5.00, such as 4.50 (4,50 works too). Leave empty to use the clinic's threshold."),
         error_messages={
-            "invalid": _("Enter a number from 4.0 to 5.0, such as 4.5."),
-            "min_value": _("The threshold must be between 4.0 and 5.0."),
-            "max_value": _("The threshold must be between 4.0 and 5.0."),
+            "invalid": _("Enter a number from 4.00 to 5.00, such as 4.50."),
+            "min_value": _("The threshold must be between 4.00 and 5.00."),
+            "max_value": _("The threshold must be between 4.00 and 5.00."),
             "max_digits": _("Use at most two decimal places, such as 4.25."),
             "max_decimal_places": _("Use at most two decimal places, such as 4.25."),
         },
-        widget=forms.NumberInput(attrs={"step": "0.05", "min": "4", "max": "5", "inputmode": "decimal"}),
+        # A text box, not type="number": a number box drops "4,5" before the server sees it.
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off", "size": "6"}),
     )
 
 

@@ -88,9 +88,9 @@ THRESHOLD_MIN, THRESHOLD_MAX = Decimal("4.00"), Decimal("5.00")
 def threshold_field(**kwargs) -> models.DecimalField:
     return models.DecimalField(
         _("threshold"), max_digits=3, decimal_places=2,
-        validators=[MinValueValidator(THRESHOLD_MIN, _("The threshold must be between 4.0 and 5.0.")),
-                    MaxValueValidator(THRESHOLD_MAX, _("The threshold must be between 4.0 and 5.0."))],
-        help_text=_("A 7-day average strictly above this counts as above threshold (4.0 to 5.0)."),
+        validators=[MinValueValidator(THRESHOLD_MIN, _("The threshold must be between 4.00 and 5.00.")),
+                    MaxValueValidator(THRESHOLD_MAX, _("The threshold must be between 4.00 and 5.00."))],
+        help_text=_("A 7-day average strictly above this counts as above threshold (4.00 to 5.00)."),
         **kwargs,
     )
 

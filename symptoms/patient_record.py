@@ -75,7 +75,7 @@ def patient_record(patient: User, all_entries: bool = False, trend_from: date | 
 
 
 def set_patient_threshold(by: User, patient: User, threshold: Decimal | str | None) -> None:
-    """Set (or with None, clear) a patient-specific threshold, 4.0 to 5.0, and re-assess the patient.
+    """Set (or with None, clear) a patient-specific threshold, 4.00 to 5.00, and re-assess the patient.
 
     A clinician may do this only for their own patients (others raise User.DoesNotExist);
     admins for anyone. Out-of-range or malformed values raise ValidationError on `threshold`.

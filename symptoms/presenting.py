@@ -15,6 +15,7 @@ from symptoms.cycles import CycleSummary
 from symptoms.models import FunctionalImpact, Status
 
 DATE_PARAMS = {"since", "day"}
+NUMBER_PARAMS = {"average", "threshold", "previous"}  # written as format_number writes them
 
 NEXT_STEP = {
     Status.REFER: gettext_lazy("Please contact your care team: a professional evaluation is recommended."),
@@ -41,6 +42,11 @@ def reasons_text(reasons: Iterable[StoredReason]) -> list[str]:
 def _format_param(name: str, value: object) -> object:
     if name in DATE_PARAMS and isinstance(value, str):
         return formats.date_format(date.fromisoformat(value), long_date_format())
+    if name in NUMBER_PARAMS and isinstance(value, str):  # stored before every number had two decimals
+        try:
+            return format_number(Decimal(value))
+        except ArithmeticError:
+            return value
     return value
 
 

@@ -66,6 +66,24 @@ class Standing(NamedTuple):
                 -average, self.name.lower())
 
 
+# A week's average must move by at least one point of the 0-10 scale before the list calls it worse or
+# better: about the smallest change in a symptom score that patients tell apart, and half the rise (2.0) that
+# makes a rapid-worsening alert. A smaller change is shown, unhighlighted, as about the same.
+MEANINGFUL_CHANGE = Decimal("1.00")
+
+
+def change_direction(change: Decimal | None) -> str:
+    """"up" (worse) for a rise of at least MEANINGFUL_CHANGE, "down" (better) for such a fall, "same" for
+    anything smaller; "" when there is no change to show."""
+    if change is None:
+        return ""
+    if change >= MEANINGFUL_CHANGE:
+        return "up"
+    if change <= -MEANINGFUL_CHANGE:
+        return "down"
+    return "same"
+
+
 @dataclass(frozen=True)
 class TriageRow:
     """One patient on the list: their stored assessment and what the list shows of it."""
@@ -81,11 +99,8 @@ class TriageRow:
 
     @property
     def change_direction(self) -> str:
-        """"up" (worse), "down" (better) or "same"; "" when there is no change to show."""
-        change = self.assessment.change
-        if change is None:
-            return ""
-        return "up" if change > 0 else "down" if change < 0 else "same"
+        """"up" (worse), "down" (better) or "same"; "" when there is no change to show. See change_direction."""
+        return change_direction(self.assessment.change)
 
     @property
     def standing(self) -> Standing:

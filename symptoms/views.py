@@ -47,9 +47,11 @@ def log_entry(request, day: date | None = None):
                 return redirect(_log_url(patient, day))
         status = 400
     assessment = current_assessment(patient)
+    recent_days = diary.recent_days(patient)
     context = {
         "form": form, "day": day, "existing": existing, "day_error": day_error,
-        "recent_days": diary.recent_days(patient), "suggestions": suggestions_for(patient, assessment),
+        "is_today": day == patient.local_today(), "recent_days": recent_days,
+        "suggestions": suggestions_for(patient, assessment),
         "summary": patient_summary(assessment), "assessment": assessment,
         "seen": seen_by_care_team(patient), "contact": care_team_contact(patient),
     }

@@ -153,7 +153,7 @@ def test_every_admin_page_with_health_data_writes_the_log(record, model):
     obj = model._default_manager.first()
     for page in admin_pages(model, obj):
         before = logged_reads(record.admin, record.patient)
-        response = client.get(page)
+        response = client.get(page, follow=True)  # a one-object admin's list goes to its change page
         if response.status_code == 403:  # a delete page of a record nobody may delete
             continue
         assert response.status_code == 200, page

@@ -1,19 +1,102 @@
-// Draws every trend chart on the page from the figure the server put in a json_script element.
+// Draws every trend chart on the page from the figure the server put in a json_script element, in the page's
+// own text size, and wires the range buttons (4 weeks, 12 weeks, everything) beside it.
 (function () {
   "use strict";
+
+  // The same width as app.css's phone layout.
+  var PHONE = window.matchMedia("(max-width: 600px)");
+
+  // Chart text as large as the page's around it (app.css sizes the printed chart for paper): the reader
+  // chose that size, or the clinic did for them.
+  function pageText(element) {
+    var style = window.getComputedStyle(element);
+    return { size: parseFloat(style.fontSize), family: style.fontFamily, color: style.color };
+  }
+
+  function markerSizes(figure, phone) {
+    var sizes = phone && figure.phone ? figure.phone.marker_sizes : [];
+    return figure.data.map(function (trace, index) {
+      return sizes[index] || (trace.marker && trace.marker.size);
+    });
+  }
+
+  function prepare(element, figure) {
+    var text = pageText(element);
+    figure.layout.font = text;
+    figure.layout.hoverlabel = { font: { size: text.size, family: text.family } };
+    figure.desktopSizes = markerSizes(figure, false);
+    if (PHONE.matches && figure.phone) {
+      figure.range = figure.phone.range;
+      figure.layout.xaxis.nticks = figure.phone.date_ticks;
+      markerSizes(figure, true).forEach(function (size, index) {
+        if (size) {
+          figure.data[index].marker.size = size;
+        }
+      });
+    }
+    if (figure.ranges && figure.range) {
+      figure.layout.xaxis.range = figure.ranges[figure.range].slice();
+    }
+    return figure;
+  }
+
+  function pressOnly(buttons, range) {
+    buttons.forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.getAttribute("data-range") === range));
+    });
+  }
+
+  // The buttons stay hidden until the chart is drawn: without it they could do nothing.
+  function wireRanges(element, figure) {
+    var group = document.querySelector("[data-chart-ranges='" + element.getAttribute("data-trend-chart") + "']");
+    if (!group || !figure.ranges) {
+      return;
+    }
+    var buttons = Array.prototype.slice.call(group.querySelectorAll("button[data-range]"));
+    pressOnly(buttons, figure.range);
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var range = button.getAttribute("data-range");
+        Plotly.relayout(element, { "xaxis.range": figure.ranges[range].slice() }).then(function () {
+          pressOnly(buttons, range);
+        });
+      });
+    });
+    group.hidden = false;
+  }
+
+  function followPhone(element, figure) {
+    if (!figure.phone) {
+      return;
+    }
+    PHONE.addEventListener("change", function () {
+      var sizes = PHONE.matches ? markerSizes(figure, true) : figure.desktopSizes;
+      var indices = [];
+      var values = [];
+      sizes.forEach(function (size, index) {
+        if (size) {
+          indices.push(index);
+          values.push(size);
+        }
+      });
+      Plotly.restyle(element, { "marker.size": values }, indices);
+    });
+  }
 
   function draw(element) {
     var source = document.getElementById(element.getAttribute("data-trend-chart"));
     if (!source || typeof Plotly === "undefined") {
       return;
     }
-    var figure = JSON.parse(source.textContent);
+    var figure = prepare(element, JSON.parse(source.textContent));
     var fallback = element.querySelector(".chart-fallback");
     if (fallback) {
       fallback.remove();
     }
     // Marked once drawn, so a reader's tools (and our browser tests) can wait for the chart itself.
     Plotly.newPlot(element, figure.data, figure.layout, figure.config).then(function () {
+      wireRanges(element, figure);
+      followPhone(element, figure);
       element.setAttribute("data-chart-drawn", "true");
     });
   }

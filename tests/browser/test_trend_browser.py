@@ -8,12 +8,15 @@ from playwright.sync_api import expect
 from accounts.models import CareTeamMember
 from symptoms import evaluation
 from symptoms.models import Alert, SymptomEntry
-from tests.browser.conftest import ARTIFACTS_DIR, sign_in
+from tests.browser.conftest import ARTIFACTS_DIR, sign_in, tab_to
+from tests.browser.test_admin_articles_browser import serious_violations
 from tests.factories import ClinicianFactory, PatientFactory
 
 pytestmark = pytest.mark.browser
 
 DESKTOP = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 800}
+CHART = "[data-trend-chart='trend-figure']"
 
 
 def diary(patient, scores: list[int], fall_days_ago: int | None = None) -> None:
@@ -73,7 +76,7 @@ def test_clinician_triages_opens_the_most_urgent_patient_sees_the_chart_and_ackn
         rows.nth(0).get_by_role("link", name="Ada Referred").click()
     wait_for_chart(page)
     legend = page.locator(".trend-chart .legend").text_content()
-    for name in ("Numbness", "Pain", "7-day average", "Threshold 4.0", "Fall", "Daily life affected"):
+    for name in ("Numbness", "Pain", "7-day average", "Threshold 4.00", "Fall", "Daily life affected"):
         assert name in legend
     assert page.locator(".trend-chart .shapelayer path").count() >= 1, "the referral period is shaded"
     page.screenshot(path=str(ARTIFACTS_DIR / "clinician-patient-record.png"), full_page=True)
@@ -111,4 +114,84 @@ def test_patient_history_chart_fits_a_phone_and_the_report_prints_a_static_chart
     page.screenshot(path=str(ARTIFACTS_DIR / "appointment-report-print.png"), full_page=True)
     pdf = page.pdf(path=str(ARTIFACTS_DIR / "appointment-report.pdf"), format="A4")
     assert pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages") == 1, "the summary prints on one A4 page"
+    assert errors == []
+
+
+def x_range(page) -> list[str]:
+    return page.locator(CHART).evaluate("el => el.layout.xaxis.range")
+
+
+def pressed(page) -> list[str]:
+    return page.locator(".range-buttons button[aria-pressed=true]").evaluate_all(
+        "buttons => buttons.map(b => b.dataset.range)")
+
+
+def test_the_range_buttons_are_reached_and_pressed_with_the_keyboard_and_zoom_the_chart(page, live_server, ward):
+    errors = console_errors(page)
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, live_server, ward["referred"])
+    page.goto(live_server.url + "/history/?period=all")  # everything: 50 days, the first 49 days ago
+    wait_for_chart(page)
+    today = ward["referred"].local_today()
+    first = today - timedelta(days=49)
+    assert pressed(page) == ["84"] and x_range(page) == [f"{first - timedelta(days=1)} 12:00", f"{today} 12:00"]
+    for button in page.locator(".range-buttons button").all():
+        box = button.bounding_box()
+        assert box["width"] >= 44 and box["height"] >= 44
+    tab_to(page, ".range-buttons button[data-range='28']")
+    page.keyboard.press("Enter")
+    expect(page.locator(".range-buttons button[data-range='28']")).to_have_attribute("aria-pressed", "true")
+    assert pressed(page) == ["28"]
+    assert x_range(page) == [f"{today - timedelta(days=28)} 12:00", f"{today} 12:00"]
+    tab_to(page, ".range-buttons button[data-range='all']", max_presses=2)
+    page.keyboard.press("Space")
+    expect(page.locator(".range-buttons button[data-range='all']")).to_have_attribute("aria-pressed", "true")
+    assert pressed(page) == ["all"]
+    assert x_range(page) == [f"{first - timedelta(days=1)} 12:00", f"{today} 12:00"]
+    # Nothing inside the chart takes the focus: it is an image with a label, the table its equivalent.
+    chart = page.locator(CHART)
+    assert chart.get_attribute("role") == "img" and chart.get_attribute("aria-label")
+    assert chart.locator(".modebar").count() == 0
+    assert chart.evaluate("el => el.querySelectorAll('a, button, input, select, [tabindex]').length") == 0
+    assert errors == []
+
+
+def boxes(page, selector: str) -> list[dict]:
+    return page.locator(f"{CHART} {selector}").evaluate_all(
+        "nodes => nodes.map(n => { const r = n.getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; })")
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["1280", "320"])
+def test_the_history_chart_is_readable_at_the_page_text_size_on_a_desktop_and_a_320_px_phone(
+        page, live_server, ward, viewport):
+    errors = console_errors(page)
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server, ward["referred"])
+    page.goto(live_server.url + "/history/")
+    wait_for_chart(page)
+    assert "plotly-basic" in page.locator("script[src*='plotly']").first.get_attribute("src")
+    body_size = page.evaluate("() => getComputedStyle(document.body).fontSize")
+    sizes = page.locator(f"{CHART} .xtick text, {CHART} .ytick text, {CHART} .legendtext").evaluate_all(
+        "nodes => nodes.map(n => getComputedStyle(n).fontSize)")
+    assert sizes and set(sizes) == {body_size}, (body_size, set(sizes))
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "the history page must not scroll sideways"
+    ticks = boxes(page, ".xtick text") + boxes(page, ".ytick text")
+    legend = boxes(page, ".legend .bg")[0]
+    assert legend["top"] >= max(tick["bottom"] for tick in boxes(page, ".xtick text")), "the legend is below"
+    flags = boxes(page, ".subplot.xy2 .scatterlayer .point")
+    assert flags, "the fall and daily-life markers are drawn"
+    assert not [flag for flag in flags for tick in ticks if overlaps(flag, tick)], "a flag covers an axis label"
+    if viewport is NARROW:
+        assert pressed(page) == ["28"], "a phone shows four weeks first"
+    assert serious_violations(page) == []
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / f"chart-history-{viewport['width']}.png"), full_page=True)
+    page.locator("section[aria-labelledby=trend-heading]").screenshot(
+        path=str(ARTIFACTS_DIR / f"chart-history-{viewport['width']}-chart.png"))
     assert errors == []

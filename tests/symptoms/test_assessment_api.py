@@ -86,7 +86,7 @@ def test_log_page_tells_a_patient_in_refer_to_contact_the_care_team(client, clin
     html = client.get("/log/").content.decode()
     assert "Professional evaluation recommended" in html
     assert "Please contact your care team" in html
-    assert "has been above 4.0 for 17 days" in html
+    assert "has been above 4.00 for 17 days" in html
 
 
 def test_status_is_shown_even_before_any_stored_assessment(client, clinic):

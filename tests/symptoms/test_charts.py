@@ -78,7 +78,7 @@ def test_traces_are_numbness_pain_average_threshold_fall_and_daily_life_in_that_
     figure = figure_for()
     valid_for_plotly(figure)
     assert [t["name"] for t in figure["data"]] == [
-        "Numbness", "Pain", "7-day average", "Threshold 4.0", "Fall", "Daily life affected"]
+        "Numbness", "Pain", "7-day average", "Threshold 4.00", "Fall", "Daily life affected"]
     assert all(t["type"] == "scatter" for t in figure["data"])
 
 
@@ -109,12 +109,13 @@ def test_weekly_average_is_the_two_decimal_mean_and_missing_under_four_days_logg
     assert trace(figure, "7-day average")["mode"] == "lines"
 
 
-@pytest.mark.parametrize("threshold,shown", [(Fraction(4), 4.0), (Decimal("4.50"), 4.5), (Decimal("4.25"), 4.25)])
-def test_threshold_is_a_flat_line_from_the_first_to_the_last_day(threshold, shown):
+@pytest.mark.parametrize("threshold,shown,label", [(Fraction(4), 4.0, "4.00"), (Decimal("4.50"), 4.5, "4.50"),
+                                                   (Decimal("4.25"), 4.25, "4.25")])
+def test_threshold_is_a_flat_line_from_the_first_to_the_last_day(threshold, shown, label):
     figure = figure_for(threshold=threshold)
     valid_for_plotly(figure)
     line = trace(figure, "Threshold")
-    assert line["name"] == f"Threshold {shown}"
+    assert line["name"] == f"Threshold {label}"
     assert line["x"] == [day(0).isoformat(), day(LAST).isoformat()]
     assert line["y"] == [shown, shown]
 
@@ -162,14 +163,23 @@ def test_fall_marker_is_on_the_fall_day():
     assert fall["mode"] == "markers"
     assert fall["x"] == [day(FALL_DAY).isoformat()]
     assert fall["hovertext"] == ["Fall"]
-    assert fall["y"] == [charts.FALL_ROW]
+    assert fall["y"] == [charts.FALL_ROW] and fall["yaxis"] == "y2"
 
 
 def test_daily_life_markers_are_on_the_balance_days_and_name_the_flag():
     markers = trace(figure_for(), "Daily life affected")
     assert markers["x"] == [day(o).isoformat() for o in sorted(BALANCE_DAYS)]
     assert markers["hovertext"] == ["unsteady or held on to walls", "unsteady or held on to walls"]
-    assert markers["y"] == [charts.DAILY_LIFE_ROW] * 2
+    assert markers["y"] == [charts.DAILY_LIFE_ROW] * 2 and markers["yaxis"] == "y2"
+
+
+def test_flags_have_a_lane_above_the_scores_without_tick_labels_so_they_never_cover_the_10():
+    layout = figure_for()["layout"]
+    scores, flags = layout["yaxis"], layout["yaxis2"]
+    assert scores["domain"][1] < flags["domain"][0], "a gap between the score axis and the flags lane"
+    assert flags["showticklabels"] is False
+    assert 0 < charts.DAILY_LIFE_ROW < charts.FALL_ROW < flags["range"][1]
+    assert scores["tickvals"] == [0, 2, 4, 6, 8, 10] and scores["range"][1] > 10
 
 
 def test_daily_life_hover_text_lists_every_flag_of_the_day():
@@ -179,31 +189,50 @@ def test_daily_life_hover_text_lists_every_flag_of_the_day():
         "dropped things, unsteady or held on to walls, trouble with buttons, writing or lids"]
 
 
-def test_short_history_is_shown_from_its_first_day_with_an_all_button():
-    layout = figure_for()["layout"]
-    assert layout["xaxis"]["type"] == "date"
-    assert layout["xaxis"]["range"] == [half_day_before(0), half_day_after(LAST)]
-    buttons = layout["xaxis"]["rangeselector"]["buttons"]
-    assert {"step": "all", "label": "All"} in buttons
-    assert [(b.get("count"), b["label"]) for b in buttons] == [(28, "4 weeks"), (84, "12 weeks"), (None, "All")]
+def test_short_history_is_shown_from_its_first_day_and_every_range_button_shows_it_whole():
+    figure = figure_for()
+    whole = [half_day_before(0), half_day_after(LAST)]
+    assert figure["layout"]["xaxis"]["type"] == "date"
+    assert figure["layout"]["xaxis"]["range"] == whole
+    assert figure["ranges"] == {"28": [half_day_before(LAST - 27), half_day_after(LAST)], "84": whole, "all": whole}
+    assert figure["range"] == "84"
 
 
-def test_long_history_shows_the_last_84_days_by_default():
+def test_long_history_shows_the_last_84_days_by_default_and_a_phone_four_weeks_with_larger_markers():
     entries = [DayEntry(day(o), 3, 1) for o in range(120)]
     figure = charts.trend_figure(rules.trend(entries, day(0), day(119)), Fraction(4))
     valid_for_plotly(figure)
     assert figure["layout"]["xaxis"]["range"] == [half_day_before(119 - 83), half_day_after(119)]
     assert len(trace(figure, "Numbness")["x"]) == 120  # everything is there to zoom out to
+    assert figure["ranges"]["84"] == figure["layout"]["xaxis"]["range"]
+    assert figure["ranges"]["all"] == [half_day_before(0), half_day_after(119)]
+    assert figure["phone"]["range"] == "28"
+    assert figure["ranges"]["28"] == [half_day_before(119 - 27), half_day_after(119)]
+    sizes = figure["phone"]["marker_sizes"]
+    assert len(sizes) == len(figure["data"])
+    for size, line in zip(sizes, figure["data"], strict=True):
+        assert size is None or size > line["marker"]["size"]
     short = charts.trend_figure(rules.trend(entries, day(0), day(119)), Fraction(4), range_days=28)
     assert short["layout"]["xaxis"]["range"] == [half_day_before(119 - 27), half_day_after(119)]
+    assert short["range"] == "28"
 
 
-def test_static_option_sets_static_plot_in_the_config():
+def test_the_chart_has_no_toolbar_nothing_to_drag_and_nothing_that_could_send_the_scores_away():
+    for figure in (figure_for(), charts.cycle_overlay_figure([("Cycle 1", [1, 2, None, 3])])):
+        config = figure["config"]
+        assert config["displayModeBar"] is False and config["showSendToCloud"] is False
+        assert config["plotlyServerURL"] == ""
+    layout = figure_for()["layout"]
+    assert layout["dragmode"] is False and layout["xaxis"]["fixedrange"] is True
+    assert "rangeselector" not in layout["xaxis"], "the range buttons are HTML beside the chart"
+
+
+def test_static_option_sets_static_plot_in_the_config_and_has_no_range_buttons():
     assert figure_for()["config"]["staticPlot"] is False
     static = figure_for(static=True)
     assert static["config"]["staticPlot"] is True
     assert static["config"]["displaylogo"] is False
-    assert "rangeselector" not in static["layout"]["xaxis"], "no zoom buttons on paper"
+    assert "ranges" not in static and "phone" not in static, "no range buttons on paper"
 
 
 def test_chart_rows_are_newest_first_only_days_with_an_entry_or_an_average_and_flag_referral():

@@ -63,7 +63,7 @@ def test_impossible_date_in_the_address_is_not_found(client, clinic):
 
 @pytest.mark.parametrize("change,label", [
     ({"numbness": "11"}, "Numbness or tingling"), ({"numbness": ""}, "Numbness or tingling"),
-    ({"pain": "x"}, "Pain"), ({"notes": "n" * 2001}, "Anything else"), ({"locations": []}, "Where did you feel it"),
+    ({"pain": "x"}, "Pain"), ({"notes": "n" * 2001}, "Your note"), ({"locations": []}, "Where you felt it"),
 ])
 def test_bad_form_is_refused_naming_the_field_and_the_stored_entry_is_kept(client, clinic, change, label):
     entry = EntryFactory(patient=clinic.patient, numbness=4, pain=4, notes="kept")

@@ -71,7 +71,7 @@ def test_status_label_and_reasons_are_shown(client, clinic, record):
     status = section(page_as(client, clinic.clinician, record), "status-heading")
     assert "Professional evaluation recommended" in status
     since = long_date(today - timedelta(days=STREAK_DAYS - 1))
-    assert f"7-day average 6.0 has been above 4.0 for {STREAK_DAYS} days, since {since}." in status
+    assert f"7-day average 6.00 has been above 4.00 for {STREAK_DAYS} days, since {since}." in status
     assert "a professional evaluation is recommended" in status
     assert f"A fall was logged on {long_date(today - timedelta(days=1))}." in status
 
@@ -170,7 +170,7 @@ def test_a_valid_threshold_is_stored_and_the_patient_re_assessed(client, clinic,
     assert own.threshold == Decimal("4.50") and own.set_by == clinic.clinician
     status = PatientStatus.objects.get(patient=record)
     assert status.threshold == Decimal("4.50")
-    assert "has been above 4.5 for" in " ".join(reason["message"] % reason["params"] for reason in status.reasons)
+    assert "has been above 4.50 for" in " ".join(reason["message"] % reason["params"] for reason in status.reasons)
     assert threshold_trace(page)["y"] == [4.5, 4.5]
     assert "This patient has their own threshold, 4.50" in section(page, "threshold-heading")
 
@@ -195,7 +195,7 @@ def test_a_bad_threshold_is_refused_next_to_the_field_and_the_old_one_kept(clien
     assert '<label for="id_threshold">Patient-specific threshold</label>' in form
     error = re.search(r'<div id="id_threshold_error"><p class="field-error">([^<]+)</p>', form)
     assert error, form
-    assert re.search(r"4\.0 to 5\.0|between 4\.0 and 5\.0|two decimal places", error.group(1))
+    assert re.search(r"4\.00 to 5\.00|between 4\.00 and 5\.00|two decimal places", error.group(1))
     assert re.search(r'<input[^>]*name="threshold"[^>]*aria-invalid="true"', form)
     assert PatientThreshold.objects.get(patient=record).threshold == Decimal("4.25")
     assert PatientStatus.objects.get(patient=record).threshold == Decimal("4.25")
@@ -205,7 +205,7 @@ def test_out_of_range_thresholds_say_the_range(client, clinic, record):
     client.force_login(clinic.clinician)
     for value in ("3.9", "5.1"):
         page = client.post(url(record, "threshold/"), {"threshold": value}).content.decode()
-        assert "The threshold must be between 4.0 and 5.0." in page
+        assert "The threshold must be between 4.00 and 5.00." in page
 
 
 def test_an_empty_threshold_goes_back_to_the_clinic_default(client, clinic, record):

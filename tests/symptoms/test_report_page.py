@@ -84,7 +84,7 @@ def test_four_weeks_newest_first_with_average_days_logged_worst_day_and_flags(cl
 def test_status_label_and_reasons(report):
     status = text(section(report, "status-heading"))
     assert "Status today: OK" in status
-    assert "7-day average 3.29 is at or below 4.0." in status
+    assert "7-day average 3.29 is at or below 4.00." in status
 
 
 def test_print_button_is_wired_by_a_data_attribute_not_inline_script(report):
