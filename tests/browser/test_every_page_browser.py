@@ -8,9 +8,11 @@ reports every page that fails, by path and language, before it fails.
 """
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts.models import CareTeamMember
@@ -144,3 +146,43 @@ def test_chart_pages_load_the_basic_plotly_bundle_and_the_diary_none(browser, li
             assert not any("plotly" in url for url in sources + scripts), f"/log/ loads plotly.js: {sources}"
     finally:
         context.close()
+
+
+KB = 1024
+WEIGHT_TARGETS = {"/log/": 60 * KB}  # and every other page 400 KB, as bench/page_weight.py measures them
+PAGE_TARGET = 400 * KB
+LOADED = """() => [performance.getEntriesByType('navigation')[0], ...performance.getEntriesByType('resource')]
+  .map(entry => [new URL(entry.name).pathname, entry.encodedBodySize])"""
+
+
+def on_the_wire(path: str, size: int) -> int:
+    """A static file as production sends it to a browser that accepts Brotli: the .br copy collectstatic
+    wrote beside it (the test server itself sends files uncompressed); anything else as it came."""
+    if path.startswith(settings.STATIC_URL):
+        compressed = Path(settings.STATIC_ROOT) / (path.removeprefix(settings.STATIC_URL) + ".br")
+        if compressed.exists():
+            return compressed.stat().st_size
+    return size
+
+
+def test_a_cold_load_of_each_patient_page_stays_under_its_weight_target(browser, live_server, clinic_pages):
+    """The bytes a cold load of each page fetches (its static files counted as WhiteNoise's Brotli copies):
+    the chart pages under 400 KB, the diary under 60 KB. bench/page_weight.py measures the real server."""
+    people = clinic_pages("en")
+    context, page = open_as(browser, live_server, people["patient"], "en")
+    weights = {}
+    try:
+        for path in ("/log/", "/history/", "/report/", "/learn/", "/settings/"):
+            fresh = browser.new_context(viewport=NARROW, base_url=live_server.url)  # no cache
+            fresh.add_cookies(context.cookies())
+            tab = fresh.new_page()
+            tab.goto(live_server.url + path)
+            wait_until_drawn(tab)
+            weights[path] = sum(on_the_wire(url, size) for url, size in tab.evaluate(LOADED))
+            fresh.close()
+    finally:
+        context.close()
+    over = {path: f"{weight / KB:.0f} KB" for path, weight in weights.items()
+            if weight > WEIGHT_TARGETS.get(path, PAGE_TARGET)}
+    assert over == {}, f"over the target: {over} (all: {weights})"
+    assert weights["/history/"] > 100 * KB, "the chart's script must be counted"

@@ -174,7 +174,7 @@ def test_invalid_update_leaves_todays_stored_entry_unchanged(log_page, live_serv
         tap(page, input_id)
     assert not page.get_by_label("Hands").is_checked() and not page.get_by_label("Feet").is_checked()
     submit_and_wait(page, page.get_by_role("button", name="Update entry").click)
-    assert "Where did you feel it?" in page.get_by_role("alert").inner_text()
+    assert "Where you felt it:" in page.get_by_role("alert").inner_text()
     assert stored_values(entry) == before
 
     # A tampered, out-of-range score: refused, naming the field.

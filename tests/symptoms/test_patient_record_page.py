@@ -225,7 +225,7 @@ def test_chart_figure_draws_the_patients_own_threshold(client, clinic, record):
     patient_record.set_patient_threshold(clinic.clinician, record, Decimal("4.80"))
     page = page_as(client, clinic.clinician, record)
     line = threshold_trace(page)
-    assert line["y"] == [4.8, 4.8] and line["name"] == "Threshold 4.8"
+    assert line["y"] == [4.8, 4.8] and line["name"] == "Threshold 4.80"
     today = record.local_today()
     # The chart loads the default period, 12 weeks, though the diary goes back 100 days.
     assert line["x"] == [(today - timedelta(days=83)).isoformat(), today.isoformat()]
