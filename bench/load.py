@@ -38,7 +38,6 @@ import secrets
 import shlex
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,6 +55,7 @@ from typing import NoReturn
 import psycopg2
 import redis
 from assess_all import connect_kwargs, ensure_database, machine_load, positive
+from serving import free_port, signal_group, tail, wait_until_serving
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -108,38 +108,6 @@ class Processes:
         for _name, process in self.running:  # the group's other members (gunicorn's workers) too
             signal_group(process, signal.SIGKILL)
         self.running.clear()
-
-
-def signal_group(process: subprocess.Popen, number: int) -> None:
-    try:
-        os.killpg(process.pid, number)
-    except ProcessLookupError:
-        pass
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_serving(name: str, process: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            fail(f"{name} stopped at start-up (exit {process.returncode}):\n{tail(log)}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return  # an answer, whatever it is
-        except OSError:
-            time.sleep(0.2)
-    fail(f"{name} did not answer on port {port} within 60 s:\n{tail(log)}")
-
-
-def tail(log: Path, lines: int = 30) -> str:
-    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else "(no log)"
 
 
 # --- The app's side ---------------------------------------------------------------

@@ -20,19 +20,17 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NoReturn
 
 from playwright.sync_api import sync_playwright
+from serving import free_port, stop_group, wait_until_serving
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 VENV_BIN = PROJECT_DIR / ".venv" / "bin"
@@ -97,44 +95,17 @@ def manage(env: dict[str, str], *arguments: str) -> None:
              f"{result.stderr[-3000:]}{result.stdout[-2000:]}")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_gunicorn(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     with log.open("ab") as output:
         server = subprocess.Popen([str(VENV_BIN / "gunicorn"), *GUNICORN, "--bind", f"127.0.0.1:{port}",
                                    "cipn_tracker.wsgi:application"], cwd=PROJECT_DIR, env=env, stdout=output,
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            fail(f"gunicorn stopped at start-up (exit {server.returncode}):\n{log.read_text(errors='replace')}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
-            return server
-        except urllib.error.HTTPError:
-            return server
-        except OSError:
-            time.sleep(0.2)
-    stop(server)
-    fail(f"gunicorn did not answer on port {port} within 60 s:\n{log.read_text(errors='replace')}")
-
-
-def stop(server: subprocess.Popen) -> None:
-    """SIGTERM to gunicorn's process group (its workers too), SIGKILL after 10 s."""
-    for number in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(server.pid, number)
-        except ProcessLookupError:
-            return
-        try:
-            server.wait(timeout=10)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+    try:
+        wait_until_serving("gunicorn", server, port, log)
+    except SystemExit:
+        stop_group(server)
+        raise
+    return server
 
 
 def demo_ids(database: Path) -> tuple[int, str]:
@@ -246,7 +217,7 @@ def main() -> None:
                      for path, who in pages(record_id, article)]
             browser.close()
     finally:
-        stop(server)
+        stop_group(server)
         signal.signal(signal.SIGTERM, previous_handler)
         if not arguments.keep:
             shutil.rmtree(work, ignore_errors=True)

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from symptoms.assessments import format_number, two_places, two_places_exact
 from symptoms.entry_fields import DAILY_LIFE_FLAGS
@@ -44,6 +45,7 @@ FLAG_AXIS_TOP = 2
 # The range buttons under the chart (days back from the last day, or everything) and what a phone shows
 # first: on a narrow screen four weeks keep the days apart, with markers large enough to see and touch.
 RANGE_CHOICES = ("28", str(DEFAULT_RANGE_DAYS), "all")
+RANGE_LABELS = {"28": _lazy("4 weeks"), str(DEFAULT_RANGE_DAYS): _lazy("12 weeks"), "all": _lazy("All")}
 PHONE_RANGE = "28"
 MARKER_SIZE, PHONE_MARKER_SIZE = 6, 9
 FLAG_SIZE, PHONE_FLAG_SIZE = 11, 14
@@ -113,6 +115,7 @@ def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_d
     if not static:  # on paper there are no range buttons
         figure["ranges"] = {choice: _shown_range(first, last, _choice_days(choice, days)) for choice in RANGE_CHOICES}
         figure["range"] = str(range_days) if str(range_days) in RANGE_CHOICES else None
+        figure["range_buttons"] = [{"range": choice, "label": str(RANGE_LABELS[choice])} for choice in RANGE_CHOICES]
         figure["phone"] = {"range": PHONE_RANGE, "date_ticks": PHONE_DATE_TICKS, "marker_sizes": [
             PHONE_MARKER_SIZE, PHONE_MARKER_SIZE, None, None, PHONE_FLAG_SIZE, PHONE_FLAG_SIZE]}
     return figure
