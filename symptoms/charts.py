@@ -13,9 +13,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from symptoms.assessments import format_number, two_places, two_places_exact
 from symptoms.entry_fields import DAILY_LIFE_FLAGS
@@ -24,13 +23,30 @@ from symptoms.rules import TrendDay
 # Month names and toolbar in the reader's language; the locale file is in static/vendor/plotly.
 PLOTLY_LOCALES = {"zh-hant": "zh-TW"}
 DEFAULT_RANGE_DAYS = 84  # twelve weeks
-# The periods a page can load (`?period=`): days back from today, or everything; the first is the default.
-PERIODS = {"12w": DEFAULT_RANGE_DAYS, "1y": 365, "all": None}
+# The chart's one set of choices ("Chart shows: 4 weeks, 12 weeks, 1 year, Everything"), each a period a page
+# can load (`?period=`): days back from today, or everything. A choice inside what the page loaded zooms the
+# chart in place; a longer one loads its period (the link's own address, which also works without script).
+PERIODS = {"4w": 28, "12w": DEFAULT_RANGE_DAYS, "1y": 365, "all": None}
+PERIOD_LABELS = {"4w": gettext_lazy("4 weeks"), "12w": gettext_lazy("12 weeks"), "1y": gettext_lazy("1 year"),
+                 "all": gettext_lazy("Everything")}
+DEFAULT_PERIOD = "12w"
 
 
 def chosen_period(value: str | None) -> str:
     """The period asked for in the query, or the default one (an unknown value too)."""
-    return value if value in PERIODS else next(iter(PERIODS))
+    return value if value in PERIODS else DEFAULT_PERIOD
+
+
+def period_choices(period: str) -> list[dict]:
+    """The chart's choices for a page that loaded `period`: each with its label and whether it is shown."""
+    return [{"period": choice, "label": str(PERIOD_LABELS[choice]), "current": choice == period}
+            for choice in PERIODS]
+
+
+def _fits(choice: str, loaded: str) -> bool:
+    """Whether the page that loaded `loaded` holds every day `choice` shows (so it can zoom to it in place)."""
+    days, loaded_days = PERIODS[choice], PERIODS[loaded]
+    return loaded_days is None or (days is not None and days <= loaded_days)
 
 
 def period_start(period: str, today: date) -> date | None:
@@ -42,11 +58,9 @@ def period_start(period: str, today: date) -> date | None:
 SCORE_DOMAIN, FLAG_DOMAIN = (0, 0.82), (0.87, 1)
 FALL_ROW, DAILY_LIFE_ROW = 1.5, 0.5
 FLAG_AXIS_TOP = 2
-# The range buttons under the chart (days back from the last day, or everything) and what a phone shows
-# first: on a narrow screen four weeks keep the days apart, with markers large enough to see and touch.
-RANGE_CHOICES = ("28", str(DEFAULT_RANGE_DAYS), "all")
-RANGE_LABELS = {"28": _lazy("4 weeks"), str(DEFAULT_RANGE_DAYS): _lazy("12 weeks"), "all": _lazy("All")}
-PHONE_RANGE = "28"
+# What a phone shows first: on a narrow screen four weeks keep the days apart, with markers large enough to
+# see and touch.
+PHONE_PERIOD = "4w"
 MARKER_SIZE, PHONE_MARKER_SIZE = 6, 9
 FLAG_SIZE, PHONE_FLAG_SIZE = 11, 14
 PHONE_DATE_TICKS = 4  # at most, so the dates stay level and apart at page size
@@ -101,22 +115,23 @@ def daily_life_flags(day: TrendDay) -> list[str]:
     return [str(flag.label) for flag in DAILY_LIFE_FLAGS if getattr(entry, flag.field)]
 
 
-def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, range_days: int = DEFAULT_RANGE_DAYS,
-                 static: bool = False, doses: Sequence[DoseMark] = ()) -> dict:
+def trend_figure(days: list[TrendDay], threshold: Decimal | Fraction, *, period: str = DEFAULT_PERIOD,
+                 range_days: int | None = None, static: bool = False, doses: Sequence[DoseMark] = ()) -> dict:
     """Daily numbness and pain, the 7-day average, the threshold, shaded referral periods, falls and
-    daily-life markers, and dose days as labelled dotted vertical lines; showing the last `range_days`
-    days. `ranges` holds the x range of each range button (4 weeks, 12 weeks, everything) and `phone`
-    what a narrow screen shows instead: four weeks, with larger markers."""
+    daily-life markers, and dose days as labelled dotted vertical lines; showing the loaded `period` (or the
+    last `range_days` days). `ranges` holds the x range of each choice the chart can zoom to in place (those
+    inside the loaded period), `range` the one shown, and `phone` what a narrow screen shows instead: four
+    weeks, with larger markers."""
     first, last = days[0].date, days[-1].date
-    layout = _trend_layout(days, _shown_range(first, last, range_days),
+    layout = _trend_layout(days, _shown_range(first, last, range_days or _choice_days(period, days)),
                            [dose for dose in doses if first <= dose.date <= last])
     figure: dict[str, Any] = {"data": _trend_traces(days, threshold), "layout": layout,
                               "config": {**READER_CONFIG, "staticPlot": static, **_plotly_locale()}}
     if not static:  # on paper there are no range buttons
-        figure["ranges"] = {choice: _shown_range(first, last, _choice_days(choice, days)) for choice in RANGE_CHOICES}
-        figure["range"] = str(range_days) if str(range_days) in RANGE_CHOICES else None
-        figure["range_buttons"] = [{"range": choice, "label": str(RANGE_LABELS[choice])} for choice in RANGE_CHOICES]
-        figure["phone"] = {"range": PHONE_RANGE, "date_ticks": PHONE_DATE_TICKS, "marker_sizes": [
+        figure["ranges"] = {choice: _shown_range(first, last, _choice_days(choice, days))
+                            for choice in PERIODS if _fits(choice, period)}
+        figure["range"] = period
+        figure["phone"] = {"range": PHONE_PERIOD, "date_ticks": PHONE_DATE_TICKS, "marker_sizes": [
             PHONE_MARKER_SIZE, PHONE_MARKER_SIZE, None, None, PHONE_FLAG_SIZE, PHONE_FLAG_SIZE]}
     return figure
 
@@ -161,7 +176,7 @@ def _trend_traces(days: list[TrendDay], threshold: Decimal | Fraction) -> list[d
 
 
 def _choice_days(choice: str, days: list[TrendDay]) -> int:
-    return len(days) if choice == "all" else int(choice)
+    return PERIODS[choice] or len(days)
 
 
 def _shown_range(first: date, last: date, range_days: int) -> list[str]:
@@ -245,9 +260,9 @@ def cycle_overlay_figure(lines: Sequence[tuple[str, Sequence[int | None]]], *, s
     return {"data": data, "layout": layout, "config": config}
 
 
-def chart_rows(days: list[TrendDay], range_days: int = DEFAULT_RANGE_DAYS) -> list[dict]:
-    """The chart's numbers for its default range, newest first, for the table beside it."""
-    recent = days[-range_days:]
+def chart_rows(days: list[TrendDay], range_days: int | None = None) -> list[dict]:
+    """The chart's numbers (every loaded day, or the last `range_days`), newest first, for the table beside it."""
+    recent = days[-range_days:] if range_days else days
     return [
         {"date": day.date, "numbness": day.entry.numbness if day.entry else None,
          "pain": day.entry.pain if day.entry else None, "weekly_average": two_places(day.weekly_average),

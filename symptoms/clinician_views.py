@@ -79,11 +79,11 @@ def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | No
                          initial={"date": record.status.next_administration}),
         **(treatment_forms or {})}
     context = {
-        "record": record, "patient": patient, "period": period,
+        "record": record, "patient": patient, "period": period, "period_choices": charts.period_choices(period),
         "reasons": reasons_text(record.status.reasons),
         "status_label": record.status.status_label,
         "functional_impact_label": FunctionalImpact(record.status.functional_impact).label,
-        "figure": charts.trend_figure(record.trend, threshold, doses=treatment.dose_marks),
+        "figure": charts.trend_figure(record.trend, threshold, period=period, doses=treatment.dose_marks),
         "treatment": treatment, "treatment_forms": treatment_forms,
         "overlays": [(course, treatment_record.overlay_figure(course), f"overlay-{course.course.pk}")
                      for course in treatment.courses if course.cycles],

@@ -76,9 +76,10 @@ def history(request):
     trend = patient_trend(request.user, first, status=assessment)
     context = {
         "entries": entries, "first_editable": first_editable, "summary": patient_summary(assessment),
-        "period": period, "has_entries": bool(entries) or assessment.last_entry_date is not None,
+        "period": period, "period_choices": charts.period_choices(period),
+        "has_entries": bool(entries) or assessment.last_entry_date is not None,
         "suggestions": suggestions_for(request.user, assessment),
-        "figure": charts.trend_figure(trend, assessment.threshold,
+        "figure": charts.trend_figure(trend, assessment.threshold, period=period,
                                       doses=treatment_record.dose_marks(courses_of(request.user))),
         "chart_rows": charts.chart_rows(trend), "assessment": assessment,
         "seen": seen_by_care_team(request.user), "contact": care_team_contact(request.user),

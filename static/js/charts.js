@@ -1,5 +1,5 @@
 // Draws every trend chart on the page from the figure the server put in a json_script element, in the page's
-// own text size, and wires the range buttons (4 weeks, 12 weeks, everything) beside it.
+// own text size, and wires the choices above it (4 weeks, 12 weeks, 1 year, everything).
 (function () {
   "use strict";
 
@@ -25,7 +25,8 @@
     figure.layout.font = text;
     figure.layout.hoverlabel = { font: { size: text.size, family: text.family } };
     figure.desktopSizes = markerSizes(figure, false);
-    if (PHONE.matches && figure.phone) {
+    // A phone starts on four weeks, unless the reader chose a period.
+    if (PHONE.matches && figure.phone && !new URLSearchParams(window.location.search).has("period")) {
       figure.range = figure.phone.range;
       figure.layout.xaxis.nticks = figure.phone.date_ticks;
       markerSizes(figure, true).forEach(function (size, index) {
@@ -40,29 +41,38 @@
     return figure;
   }
 
-  function pressOnly(buttons, range) {
-    buttons.forEach(function (button) {
-      button.setAttribute("aria-pressed", String(button.getAttribute("data-range") === range));
+  function markCurrent(links, range) {
+    links.forEach(function (link) {
+      if (link.getAttribute("data-range") === range) {
+        link.setAttribute("aria-current", "true");
+      } else {
+        link.removeAttribute("aria-current");
+      }
     });
   }
 
-  // The buttons stay hidden until the chart is drawn: without it they could do nothing.
+  // The chart's choices are links that load their period, so they work before (and without) the chart. Once
+  // it is drawn, a choice inside the loaded days zooms in place instead, and the address follows it.
   function wireRanges(element, figure) {
     var group = document.querySelector("[data-chart-ranges='" + element.getAttribute("data-trend-chart") + "']");
     if (!group || !figure.ranges) {
       return;
     }
-    var buttons = Array.prototype.slice.call(group.querySelectorAll("button[data-range]"));
-    pressOnly(buttons, figure.range);
-    buttons.forEach(function (button) {
-      button.addEventListener("click", function () {
-        var range = button.getAttribute("data-range");
+    var links = Array.prototype.slice.call(group.querySelectorAll("a[data-range]"));
+    markCurrent(links, figure.range);
+    links.forEach(function (link) {
+      link.addEventListener("click", function (event) {
+        var range = link.getAttribute("data-range");
+        if (!figure.ranges[range]) {
+          return;
+        }
+        event.preventDefault();
         Plotly.relayout(element, { "xaxis.range": figure.ranges[range].slice() }).then(function () {
-          pressOnly(buttons, range);
+          markCurrent(links, range);
+          window.history.replaceState(null, "", link.href);
         });
       });
     });
-    group.hidden = false;
   }
 
   function followPhone(element, figure) {

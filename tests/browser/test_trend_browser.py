@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from accounts.models import CareTeamMember
 from symptoms import evaluation
 from symptoms.models import Alert, SymptomEntry
-from tests.browser.conftest import ARTIFACTS_DIR, sign_in, tab_to
+from tests.browser.conftest import ARTIFACTS_DIR, CEILING_MS, sign_in, tab_to
 from tests.browser.test_admin_articles_browser import serious_violations
 from tests.factories import ClinicianFactory, PatientFactory
 
@@ -122,38 +122,63 @@ def x_range(page) -> list[str]:
 
 
 def pressed(page) -> list[str]:
-    return page.locator(".range-buttons button[aria-pressed=true]").evaluate_all(
-        "buttons => buttons.map(b => b.dataset.range)")
+    return page.locator(".range-choices a[aria-current=true]").evaluate_all(
+        "links => links.map(a => a.dataset.range)")
 
 
-def test_the_range_buttons_are_reached_and_pressed_with_the_keyboard_and_zoom_the_chart(page, live_server, ward):
+def test_one_set_of_chart_choices_zooms_in_place_or_loads_a_longer_period_from_the_keyboard(page, live_server, ward):
     errors = console_errors(page)
     page.set_viewport_size(DESKTOP)
     sign_in(page, live_server, ward["referred"])
-    page.goto(live_server.url + "/history/?period=all")  # everything: 50 days, the first 49 days ago
+    page.goto(live_server.url + "/history/")  # twelve weeks loaded; 50 days logged, the first 49 days ago
     wait_for_chart(page)
     today = ward["referred"].local_today()
     first = today - timedelta(days=49)
-    assert pressed(page) == ["84"] and x_range(page) == [f"{first - timedelta(days=1)} 12:00", f"{today} 12:00"]
-    for button in page.locator(".range-buttons button").all():
-        box = button.bounding_box()
+    assert page.locator(".range-choices a").all_inner_texts() == ["4 weeks", "12 weeks", "1 year", "Everything"]
+    assert page.locator("nav.periods, .range-buttons").count() == 0, "one row of choices, not two"
+    assert pressed(page) == ["12w"]
+    for link in page.locator(".range-choices a").all():
+        box = link.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44
-    tab_to(page, ".range-buttons button[data-range='28']")
+    page.evaluate("() => { window.stayedOnPage = true; }")
+    tab_to(page, ".range-choices a[data-range='4w']")
     page.keyboard.press("Enter")
-    expect(page.locator(".range-buttons button[data-range='28']")).to_have_attribute("aria-pressed", "true")
-    assert pressed(page) == ["28"]
+    expect(page.locator(".range-choices a[data-range='4w']")).to_have_attribute("aria-current", "true")
+    assert pressed(page) == ["4w"]
     assert x_range(page) == [f"{today - timedelta(days=28)} 12:00", f"{today} 12:00"]
-    tab_to(page, ".range-buttons button[data-range='all']", max_presses=2)
-    page.keyboard.press("Space")
-    expect(page.locator(".range-buttons button[data-range='all']")).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("() => window.stayedOnPage") is True, "four weeks are inside twelve: no reload"
+    assert page.url.endswith("/history/?period=4w#trend-heading"), "the address follows, for a reload or a bookmark"
+    tab_to(page, ".range-choices a[data-range='all']", max_presses=3)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/history/?period=all#trend-heading")
+    wait_for_chart(page)
     assert pressed(page) == ["all"]
     assert x_range(page) == [f"{first - timedelta(days=1)} 12:00", f"{today} 12:00"]
+    expect(page.locator("caption", has_text="All your daily entries")).to_be_visible()
+    page.evaluate("() => { window.stayedOnPage = true; }")
+    page.locator(".range-choices a[data-range='12w']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".range-choices a[data-range='12w']")).to_have_attribute("aria-current", "true")
+    assert page.evaluate("() => window.stayedOnPage") is True
     # Nothing inside the chart takes the focus: it is an image with a label, the table its equivalent.
     chart = page.locator(CHART)
     assert chart.get_attribute("role") == "img" and chart.get_attribute("aria-label")
     assert chart.locator(".modebar").count() == 0
     assert chart.evaluate("el => el.querySelectorAll('a, button, input, select, [tabindex]').length") == 0
     assert errors == []
+
+
+def test_without_script_the_chart_choices_still_load_their_period(browser, live_server, transactional_db, ward):
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+    context.set_default_timeout(CEILING_MS)
+    page = context.new_page()
+    sign_in(page, live_server, ward["referred"])
+    page.goto(live_server.url + "/history/")
+    page.get_by_role("link", name="1 year").click()
+    page.wait_for_url("**/history/?period=1y#trend-heading")
+    assert pressed(page) == ["1y"]
+    expect(page.locator("caption", has_text="Your daily entries of the last year")).to_be_visible()
+    context.close()
 
 
 def boxes(page, selector: str) -> list[dict]:
@@ -188,7 +213,7 @@ def test_the_history_chart_is_readable_at_the_page_text_size_on_a_desktop_and_a_
     assert flags, "the fall and daily-life markers are drawn"
     assert not [flag for flag in flags for tick in ticks if overlaps(flag, tick)], "a flag covers an axis label"
     if viewport is NARROW:
-        assert pressed(page) == ["28"], "a phone shows four weeks first"
+        assert pressed(page) == ["4w"], "a phone shows four weeks first"
     assert serious_violations(page) == []
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS_DIR / f"chart-history-{viewport['width']}.png"), full_page=True)

@@ -189,13 +189,29 @@ def test_daily_life_hover_text_lists_every_flag_of_the_day():
         "dropped things, unsteady or held on to walls, trouble with buttons, writing or lids"]
 
 
-def test_short_history_is_shown_from_its_first_day_and_every_range_button_shows_it_whole():
-    figure = figure_for()
+def test_short_history_is_shown_from_its_first_day_and_every_longer_choice_shows_it_whole():
+    figure = figure_for(period="all")
     whole = [half_day_before(0), half_day_after(LAST)]
     assert figure["layout"]["xaxis"]["type"] == "date"
     assert figure["layout"]["xaxis"]["range"] == whole
-    assert figure["ranges"] == {"28": [half_day_before(LAST - 27), half_day_after(LAST)], "84": whole, "all": whole}
-    assert figure["range"] == "84"
+    assert figure["ranges"] == {"4w": [half_day_before(LAST - 27), half_day_after(LAST)], "12w": whole,
+                                "1y": whole, "all": whole}
+    assert figure["range"] == "all"
+
+
+@pytest.mark.parametrize(("period", "in_place"), [
+    ("4w", ["4w"]), ("12w", ["4w", "12w"]), ("1y", ["4w", "12w", "1y"]), ("all", ["4w", "12w", "1y", "all"])])
+def test_the_chart_zooms_in_place_only_to_choices_inside_the_loaded_period(period, in_place):
+    # A longer choice than the page loaded has no range: its link loads that period instead.
+    assert list(figure_for(period=period)["ranges"]) == in_place
+    choices = charts.period_choices(period)
+    assert [choice["period"] for choice in choices] == ["4w", "12w", "1y", "all"]
+    assert [choice["period"] for choice in choices if choice["current"]] == [period]
+
+
+def test_an_unknown_period_is_the_default_twelve_weeks():
+    assert [charts.chosen_period(value) for value in (None, "", "12W", "2w", "all")] == ["12w", "12w", "12w", "12w",
+                                                                                         "all"]
 
 
 def test_long_history_shows_the_last_84_days_by_default_and_a_phone_four_weeks_with_larger_markers():
@@ -204,17 +220,19 @@ def test_long_history_shows_the_last_84_days_by_default_and_a_phone_four_weeks_w
     valid_for_plotly(figure)
     assert figure["layout"]["xaxis"]["range"] == [half_day_before(119 - 83), half_day_after(119)]
     assert len(trace(figure, "Numbness")["x"]) == 120  # everything is there to zoom out to
-    assert figure["ranges"]["84"] == figure["layout"]["xaxis"]["range"]
-    assert figure["ranges"]["all"] == [half_day_before(0), half_day_after(119)]
-    assert figure["phone"]["range"] == "28"
-    assert figure["ranges"]["28"] == [half_day_before(119 - 27), half_day_after(119)]
+    assert figure["ranges"]["12w"] == figure["layout"]["xaxis"]["range"]
+    everything = charts.trend_figure(rules.trend(entries, day(0), day(119)), Fraction(4), period="all")
+    assert everything["ranges"]["all"] == everything["layout"]["xaxis"]["range"] == [half_day_before(0),
+                                                                                     half_day_after(119)]
+    assert figure["phone"]["range"] == "4w"
+    assert figure["ranges"]["4w"] == [half_day_before(119 - 27), half_day_after(119)]
     sizes = figure["phone"]["marker_sizes"]
     assert len(sizes) == len(figure["data"])
     for size, line in zip(sizes, figure["data"], strict=True):
         assert size is None or size > line["marker"]["size"]
-    short = charts.trend_figure(rules.trend(entries, day(0), day(119)), Fraction(4), range_days=28)
+    short = charts.trend_figure(rules.trend(entries, day(0), day(119)), Fraction(4), period="4w")
     assert short["layout"]["xaxis"]["range"] == [half_day_before(119 - 27), half_day_after(119)]
-    assert short["range"] == "28"
+    assert short["range"] == "4w"
 
 
 def test_the_chart_has_no_toolbar_nothing_to_drag_and_nothing_that_could_send_the_scores_away():
@@ -251,10 +269,11 @@ def test_chart_rows_are_newest_first_only_days_with_an_entry_or_an_average_and_f
     assert by_date[day(25)]["daily_life"] == ["unsteady or held on to walls"] and by_date[day(26)]["daily_life"] == []
 
 
-def test_chart_rows_keep_only_the_default_range():
-    entries = [DayEntry(day(o), 3, 1) for o in range(120)]
-    rows = charts.chart_rows(rules.trend(entries, day(0), day(119)))
-    assert len(rows) == 84 and rows[0]["date"] == day(119) and rows[-1]["date"] == day(36)
+def test_chart_rows_hold_every_loaded_day_or_the_last_range_days():
+    trend = rules.trend([DayEntry(day(o), 3, 1) for o in range(120)], day(0), day(119))
+    assert [row["date"] for row in charts.chart_rows(trend)] == [day(o) for o in range(119, -1, -1)]
+    rows = charts.chart_rows(trend, 28)
+    assert len(rows) == 28 and rows[0]["date"] == day(119) and rows[-1]["date"] == day(92)
 
 
 def test_vendored_plotly_js_is_the_small_official_bundle_of_the_version_the_figures_are_checked_against():
