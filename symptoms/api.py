@@ -8,6 +8,7 @@ schema says (`minLength: 1`); leave a parameter out to mean "no filter" or "the 
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import User
 from cipn_tracker.api import SafeJSONParser, StrictSerializer, error_responses
 from symptoms import diary, rules, triage
 from symptoms.access import own_patient_or_404
@@ -93,6 +95,9 @@ def id_in_path(name: str, description: str) -> OpenApiParameter:
                             OpenApiParameter.PATH, description=description)
 
 
+ENTERED_BY_CHOICES = ("patient", "care_team")
+
+
 class EntrySerializer(serializers.Serializer):
     """An entry as the API shows it."""
 
@@ -102,12 +107,23 @@ class EntrySerializer(serializers.Serializer):
     locations = serializers.ListField(child=serializers.ChoiceField(choices=LOCATIONS), max_length=len(LOCATIONS))
     notes = serializers.CharField(allow_blank=True, max_length=NOTES_MAX_LENGTH)
     updated_at = serializers.DateTimeField()
+    entered_by = serializers.SerializerMethodField(
+        help_text="`patient`, or `care_team` when a clinician of the care team last saved it on the patient's behalf")
+    entered_by_name = serializers.SerializerMethodField(help_text="that clinician's name; null for the patient")
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         for flag in FLAG_FIELDS:
             fields[flag] = serializers.BooleanField()
         return fields
+
+    @extend_schema_field({"type": "string", "enum": list(ENTERED_BY_CHOICES)})
+    def get_entered_by(self, entry) -> str:
+        return ENTERED_BY_CHOICES[1] if entry.by_care_team else ENTERED_BY_CHOICES[0]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_entered_by_name(self, entry) -> str | None:
+        return entry.entered_by_name or None
 
 
 @extend_schema_serializer(component_name="Entry")  # "EntryRequest" in the schema, the request's side of an Entry
@@ -174,16 +190,47 @@ DAY_DESCRIPTION = ("the day, `YYYY-MM-DD` (any other spelling is a 400); it can 
                    "SYMPTOM_BACKFILL_DAYS ago to the patient's today, and is a 400 naming `date` otherwise")
 
 
+def path_day(value: str) -> date:
+    """The day in an entry's path; a spelling that is no day names no entry (a 404)."""
+    day = parse_day(value, "date")
+    if day is None:
+        raise Http404
+    return day
+
+
+def entry_response(patient: User, value: str) -> Response:
+    entry = diary.patient_entries(patient).filter(date=path_day(value)).first()
+    if entry is None:
+        raise Http404
+    return Response(EntrySerializer(entry).data)
+
+
+def put_entry_response(request, patient: User, value: str, by: User | None = None) -> Response:
+    """Create or replace the patient's entry for the day in the path (as `by`, on their behalf, if given)."""
+    the_day = path_day(value)
+    if not isinstance(request.data, dict):
+        raise ValidationError({"non_field_errors": [_("Send the entry as a JSON object.")]})
+    values = dict(request.data)
+    if values.pop("date", the_day.isoformat()) != the_day.isoformat():
+        raise ValidationError({"date": [_("Does not match the date in the URL.")]})
+    recorded = diary.record_entry(patient, the_day, values, by=by)  # refuses unknown fields too
+    code = status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK
+    return Response(EntrySerializer(recorded.entry).data, status=code)
+
+
+def delete_entry_response(patient: User, value: str, by: User | None = None) -> Response:
+    if not diary.delete_entry(patient, path_day(value), by=by):
+        raise Http404
+    return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+PUT_ENTRY_DOC = ("Every field that is wrong is named at once (unknown fields too), and nothing is stored then.")
+
+
 class EntryDayView(APIView):
     permission_classes = [IsPatient]
     # The diary takes JSON's own types (whole numbers, true/false, a list); a form's strings are not those.
     parser_classes = [SafeJSONParser]
-
-    def _day(self, value: str) -> date:
-        day = parse_day(value, "date")
-        if day is None:
-            raise Http404
-        return day
 
     @extend_schema(parameters=[day_in_path("the day, `YYYY-MM-DD` (any other spelling is a 400)")],
                    responses={200: EntrySerializer,
@@ -191,35 +238,22 @@ class EntryDayView(APIView):
                                                 s404="no entry for that day")})
     def get(self, request, date: str):
         """Your entry for one day."""
-        entry = diary.patient_entries(request.user).filter(date=self._day(date)).first()
-        if entry is None:
-            raise Http404
-        return Response(EntrySerializer(entry).data)
+        return entry_response(request.user, date)
 
     @extend_schema(parameters=[day_in_path(DAY_DESCRIPTION)], request=EntryRequestSerializer,
                    responses={200: EntrySerializer, 201: EntrySerializer,
-                              **error_responses(400, 401, 403, 404, 415, s403=NOT_A_PATIENT)})
+                              **error_responses(400, 401, 403, 404, 415, s403=NOT_A_PATIENT)},
+                   description="Create or replace your entry for one day: 201 when created, 200 when replaced. "
+                               + PUT_ENTRY_DOC)
     def put(self, request, date: str):
-        """Create or replace your entry for one day: 201 when created, 200 when replaced. Every field that
-        is wrong is named at once (unknown fields too), and nothing is stored then."""
-        the_day = self._day(date)
-        if not isinstance(request.data, dict):
-            raise ValidationError({"non_field_errors": [_("Send the entry as a JSON object.")]})
-        values = dict(request.data)
-        if values.pop("date", the_day.isoformat()) != the_day.isoformat():
-            raise ValidationError({"date": [_("Does not match the date in the URL.")]})
-        recorded = diary.record_entry(request.user, the_day, values)  # refuses unknown fields too
-        code = status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK
-        return Response(EntrySerializer(recorded.entry).data, status=code)
+        return put_entry_response(request, request.user, date)
 
     @extend_schema(parameters=[day_in_path(DAY_DESCRIPTION)],
                    responses={204: None, **error_responses(400, 401, 403, 404, s403=NOT_A_PATIENT,
                                                            s404="no entry for that day")})
     def delete(self, request, date: str):
         """Delete your entry for a day that can still be changed."""
-        if not diary.delete_entry(request.user, self._day(date)):
-            raise Http404
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return delete_entry_response(request.user, date)
 
 
 class CyclePositionSerializer(serializers.Serializer):
@@ -453,3 +487,43 @@ class PatientAssessmentView(OwnPatientView):
         """One of your patients' assessment on a day (default their today)."""
         patient = self.patient(request, patient_id)
         return self.logged(request, patient, assessment_response(request, patient))
+
+
+class PatientEntryDayView(OwnPatientView):
+    """A day of one of your patients' diaries, entered or corrected on their behalf (after a telephone call,
+    say): exactly the patient's own rules and window; the entry names you, and the access log records it."""
+
+    parser_classes = [SafeJSONParser]
+
+    @extend_schema(parameters=[PATIENT_ID, day_in_path("the day, `YYYY-MM-DD` (any other spelling is a 400)")],
+                   responses={200: EntrySerializer,
+                              **error_responses(400, 401, 404, s404=NOT_YOUR_PATIENT + "; or no entry for that day")})
+    def get(self, request, patient_id: int, date: str):
+        """One of your patients' entries for one day."""
+        patient = self.patient(request, patient_id)
+        response = entry_response(patient, date)
+        log_record_access(request.user, patient, RecordAccessAction.VIEWED_ENTRIES_API)
+        return response
+
+    @extend_schema(parameters=[PATIENT_ID, day_in_path(DAY_DESCRIPTION)], request=EntryRequestSerializer,
+                   responses={200: EntrySerializer, 201: EntrySerializer,
+                              **error_responses(400, 401, 404, 415, s404=NOT_YOUR_PATIENT)},
+                   description="Create or replace one of your patients' entries for one day on their behalf: 201 "
+                               "when created, 200 when replaced. " + PUT_ENTRY_DOC)
+    def put(self, request, patient_id: int, date: str):
+        patient = self.patient(request, patient_id)
+        with transaction.atomic():
+            response = put_entry_response(request, patient, date, by=request.user)
+            log_record_access(request.user, patient, RecordAccessAction.ENTERED_ON_BEHALF)
+        return response
+
+    @extend_schema(parameters=[PATIENT_ID, day_in_path(DAY_DESCRIPTION)],
+                   responses={204: None, **error_responses(400, 401, 404,
+                                                           s404=NOT_YOUR_PATIENT + "; or no entry for that day")})
+    def delete(self, request, patient_id: int, date: str):
+        """Delete one of your patients' entries for a day that can still be changed, on their behalf."""
+        patient = self.patient(request, patient_id)
+        with transaction.atomic():
+            response = delete_entry_response(patient, date, by=request.user)
+            log_record_access(request.user, patient, RecordAccessAction.DELETED_ON_BEHALF)
+        return response

@@ -8,6 +8,8 @@ urlpatterns = [
     path("assessment/", api.AssessmentView.as_view(), name="api-assessment"),
     path("patients/", api.PatientListView.as_view(), name="api-patients"),
     path("patients/<int:patient_id>/entries/", api.PatientEntriesView.as_view(), name="api-patient-entries"),
+    path("patients/<int:patient_id>/entries/<str:date>/", api.PatientEntryDayView.as_view(),
+         name="api-patient-entry-day"),
     path("patients/<int:patient_id>/assessment/", api.PatientAssessmentView.as_view(), name="api-patient-assessment"),
     path("alerts/", api.AlertListView.as_view(), name="api-alerts"),
     path("alerts/<int:alert_id>/acknowledge/", api.AlertAcknowledgeView.as_view(), name="api-alert-acknowledge"),

@@ -3,23 +3,27 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from notifications import services as outbox
-from symptoms import charts, treatment_changes, treatment_record, triage
+from symptoms import charts, treatment_changes, treatment_record, triage, views
 from symptoms.access import clinician_required, own_patient_required
 from symptoms.access_log import log_list_access, log_record_access
 from symptoms.alerts import acknowledge_alert, unread_alert_notices
+from symptoms.diary import recent_entry_changes
+from symptoms.entry_fields import editable_days
 from symptoms.forms import AcknowledgeForm, CourseForm, DoseForm, GradeForm, ThresholdForm, add_service_errors
 from symptoms.models import Alert, AlertKind, FunctionalImpact, RecordAccessAction, Status
 from symptoms.patient_record import patient_record, set_patient_threshold
-from symptoms.presenting import reasons_text, review_reasons
+from symptoms.presenting import long_date_format, reasons_text, review_reasons
 from treatment.courses import courses_of
 
 FILTER_LABELS = {
@@ -91,7 +95,8 @@ def _render_detail(request, patient: User, *, threshold_form: ThresholdForm | No
                            if record.status.needs_review else []),
         "review": _review_state(record),
         "form_problems": form_problems([threshold_form, *treatment_forms.values()]),
-        "chart_rows": charts.chart_rows(record.trend),
+        "chart_rows": charts.chart_rows(record.trend), "first_editable": editable_days(patient)[0],
+        "entry_changes": recent_entry_changes(patient),
         "threshold": threshold,
         "threshold_form": threshold_form or ThresholdForm(initial={"threshold": record.own_threshold}),
         "open_alerts": [(alert, ack_forms.get(alert.pk) or AcknowledgeForm(prefix=f"alert-{alert.pk}"))
@@ -208,3 +213,33 @@ def record_grade(request, patient: User):
 
 def _course_choices(patient: User) -> list[tuple[int, str]]:
     return [(course.pk, treatment_record.course_name(course)) for course in courses_of(patient)]
+
+
+# --- A day entered on the patient's behalf -----------------------------------------------------------------
+
+def _on_behalf_url(patient: User, day) -> str:
+    return reverse("symptoms:log_on_behalf", kwargs={"patient_id": patient.pk, "day": day})
+
+
+@own_patient_required
+def log_on_behalf(request, patient: User, day=None):
+    """Enter or correct a day of the patient's diary for them (after a telephone call, say): the patient's
+    own form, rules and window; saved as entered by this clinician on their behalf. The page shows the day's
+    answers, so opening it is logged as reading the record, and saving as entering on their behalf."""
+    day = day or patient.local_today()
+    with transaction.atomic():
+        state = views.day_form(request, patient, day, by=request.user)
+        if state.saved:
+            log_record_access(request.user, patient, RecordAccessAction.ENTERED_ON_BEHALF)
+    if state.saved:
+        messages.success(request, _("Saved the entry for %(day)s on %(name)s's behalf.")
+                         % {"day": formats.date_format(day, long_date_format()), "name": patient.display_name()})
+        return redirect(reverse("symptoms:patient_detail", args=[patient.pk]) + "#entries-heading")
+    context = {
+        "patient": patient, "form": state.form, "day": day, "existing": state.existing, "day_error": state.day_error,
+        "is_today": day == patient.local_today(), "today_url": _on_behalf_url(patient, patient.local_today()),
+        "recent_days": views.recent_day_links(patient, lambda d, is_today: _on_behalf_url(patient, d)),
+    }
+    response = render(request, "symptoms/log_on_behalf.html", context, status=state.status)
+    log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
+    return response

@@ -3,6 +3,10 @@
 Saving the same day again replaces that day's entry. Every change re-assesses the
 patient in the same transaction, so their status always matches their entries.
 What an entry may hold, and the message when it is wrong, is in `entry_fields`.
+
+A clinician of the care team may save or delete a day on the patient's behalf (`by`), under exactly the
+same rules and window; the entry then names them, and every change (by anyone) leaves an `EntryChange`
+row saying who changed which answers when, so a later edit by the patient keeps the trail.
 """
 
 from collections.abc import Mapping
@@ -16,7 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from symptoms import evaluation
 from symptoms.entry_fields import check_day_is_editable, clean_entry, editable_days
-from symptoms.models import SymptomEntry
+from symptoms.models import EntryChange, EntryChangeAction, SymptomEntry
 
 
 @dataclass(frozen=True)
@@ -34,26 +38,42 @@ class DiaryDay:
     is_today: bool
 
 
+def _on_behalf(patient: User, by: User | None) -> User | None:
+    """The clinician acting for the patient, or None when the patient acts themself. Whether `by` is on the
+    care team is the caller's check (pages and API answer 404 otherwise)."""
+    if not patient.is_patient:
+        raise ValueError("only patients keep a symptom diary")
+    if by is None or by.pk == patient.pk:
+        return None
+    if not by.is_clinician:
+        raise ValueError("only a clinician of the care team enters a day on a patient's behalf")
+    return by
+
+
 def record_entry(patient: User, day: date, values: Mapping[str, object], *,
-                 now: datetime | None = None) -> RecordedEntry:
-    """Create or replace a patient's entry for one day.
+                 now: datetime | None = None, by: User | None = None) -> RecordedEntry:
+    """Create or replace a patient's entry for one day, as the patient or (`by`) a clinician on their behalf.
 
     Saving the same day again replaces that day's entry; nothing is duplicated.
     Raises ValidationError naming the field; the stored entry is then unchanged.
     One transaction: the patient's row locked (with what the evaluation needs), the
-    entry written with one INSERT … ON CONFLICT, the patient re-assessed.
+    entry written with one INSERT … ON CONFLICT, the change recorded, the patient re-assessed.
     """
-    if not patient.is_patient:
-        raise ValueError("only patients keep a symptom diary")
+    clinician = _on_behalf(patient, by)
     now = now or timezone.now()
     check_day_is_editable(patient, day, now)
     columns = clean_entry(values)
-    entry = SymptomEntry(patient=patient, date=day, **columns)
+    entry = SymptomEntry(patient=patient, date=day, **columns, entered_by=clinician,
+                         entered_by_name=clinician.display_name() if clinician else "")
     with transaction.atomic():
         locked = evaluation.lock_patients([patient.pk], day=day, now=now)
         created = not locked.patients[patient.pk].has_entry
+        before = None if created else SymptomEntry.objects.filter(patient=patient, date=day).values(*columns).get()
         SymptomEntry.objects.bulk_create([entry], update_conflicts=True, unique_fields=["patient", "date"],
-                                         update_fields=[*columns, "updated_at"])
+                                         update_fields=[*columns, "entered_by", "entered_by_name", "updated_at"])
+        changed = list(columns) if before is None else [name for name in columns if before[name] != columns[name]]
+        _record_change(patient, day, now, by or patient, clinician is not None,
+                       EntryChangeAction.CREATED if created else EntryChangeAction.REPLACED, changed)
         evaluation.evaluate_locked(locked, now, changed_from=day)
     if not created:
         # The row kept its first `created_at`; read it from the database if anyone asks.
@@ -61,11 +81,13 @@ def record_entry(patient: User, day: date, values: Mapping[str, object], *,
     return RecordedEntry(entry=entry, created=created)
 
 
-def delete_entry(patient: User, day: date, *, now: datetime | None = None) -> bool:
-    """Remove a patient's entry for a day still inside the editable window.
+def delete_entry(patient: User, day: date, *, now: datetime | None = None, by: User | None = None) -> bool:
+    """Remove a patient's entry for a day still inside the editable window, as the patient or (`by`) a
+    clinician on their behalf.
 
     Returns False when there was no entry for that day.
     """
+    clinician = _on_behalf(patient, by)
     now = now or timezone.now()
     check_day_is_editable(patient, day, now)
     with transaction.atomic():
@@ -73,8 +95,15 @@ def delete_entry(patient: User, day: date, *, now: datetime | None = None) -> bo
         if not locked.patients[patient.pk].has_entry:
             return False
         SymptomEntry.objects.filter(patient=patient, date=day).delete()
+        _record_change(patient, day, now, by or patient, clinician is not None, EntryChangeAction.DELETED, [])
         evaluation.evaluate_locked(locked, now, changed_from=day)
     return True
+
+
+def _record_change(patient: User, day: date, now: datetime, by: User, on_behalf: bool, action: str,
+                   fields: list[str]) -> None:
+    EntryChange.objects.create(patient=patient, date=day, at=now, changed_by=by, changed_by_name=by.display_name(),
+                               on_behalf=on_behalf, action=action, fields=fields)
 
 
 def entry_for_day(patient: User, day: date) -> SymptomEntry | None:
@@ -97,3 +126,23 @@ def patient_entries(patient: User, first: date | None = None, last: date | None 
     if last is not None:
         entries = entries.filter(date__lte=last)
     return entries.order_by("-date")
+
+
+RECENT_CHANGES = 10
+
+
+@dataclass(frozen=True)
+class ShownChange:
+    change: EntryChange
+    answers: list[str]  # the changed answers' names in words, for a day saved again; none otherwise
+
+
+def recent_entry_changes(patient: User, count: int = RECENT_CHANGES) -> list[ShownChange]:
+    """The latest changes to the patient's diary, newest first."""
+    changes = EntryChange.objects.filter(patient=patient).order_by("-at", "-pk")[:count]
+    return [ShownChange(change, [_answer_label(name) for name in change.fields]
+                        if change.action == EntryChangeAction.REPLACED else []) for change in changes]
+
+
+def _answer_label(name: str) -> str:
+    return str(getattr(SymptomEntry._meta.get_field(name), "verbose_name", name))

@@ -24,12 +24,23 @@ from knox.models import AuthToken
 
 from accounts.models import CareTeamMember, Role, User
 from notifications.models import Notification, Preferences
-from symptoms.models import Alert, PatientStatus, PatientThreshold, RecordAccess, RecordAccessAction, SymptomEntry
+from symptoms.models import (
+    Alert,
+    EntryChange,
+    PatientStatus,
+    PatientThreshold,
+    RecordAccess,
+    RecordAccessAction,
+    SymptomEntry,
+)
 from treatment.models import Administration, ClinicianGrade, Course
 
 # "app_label.model.field" of every relation to a user -> what erasure does with the patient's rows.
 REFERENCES = {
     "symptoms.symptomentry.patient": "deleted",
+    "symptoms.symptomentry.entered_by": "a clinician's: kept (the patient's entries go)",
+    "symptoms.entrychange.patient": "deleted",
+    "symptoms.entrychange.changed_by": "the patient's own or a clinician's: the patient's rows go",
     "symptoms.patientstatus.patient": "deleted",
     "symptoms.patientthreshold.patient": "deleted",
     "symptoms.patientthreshold.set_by": "a clinician's: kept",
@@ -79,7 +90,7 @@ def erase_patient(by: User, patient: User, confirm_username: str) -> None:
         rows: list[QuerySet] = [
             Notification.objects.filter(recipient=patient),
             *(model.objects.filter(patient=patient) for model in (
-                Alert, SymptomEntry, PatientStatus, PatientThreshold, ClinicianGrade, CareTeamMember)),
+                Alert, SymptomEntry, EntryChange, PatientStatus, PatientThreshold, ClinicianGrade, CareTeamMember)),
             Administration.objects.filter(course__patient=patient),
             Course.objects.filter(patient=patient),
             Preferences.objects.filter(user=patient), AuthToken.objects.filter(user=patient),

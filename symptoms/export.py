@@ -23,7 +23,8 @@ EXPORT_FORMATS = ("csv", "json", "fhir")
 PAGE_SIZE = 500
 CSV_COLUMNS = ("date", "numbness", "pain", *LOCATIONS, *FLAG_FIELDS, "notes", "day_score", "weekly_average",
                "entered_by")
-# Who entered a day, in the CSV: the patient themself (entries by the care team name the clinician).
+# Who entered a day, in the CSV: "patient" for the patient themself; a day the care team entered on the
+# patient's behalf names the clinician.
 ENTERED_BY_PATIENT = "patient"
 # A spreadsheet reads a cell starting with one of these as a formula (after any spaces, and in their
 # full-width forms too, which a Chinese keyboard types): such text is written with a ' first.
@@ -72,7 +73,7 @@ def csv_row(day: ExportDay) -> list[str]:
     return [entry.date.isoformat(), str(entry.numbness), str(entry.pain),
             *(_yes_no(getattr(entry, name)) for name in (*LOCATIONS, *FLAG_FIELDS)),
             spreadsheet_safe(entry.notes), str(max(entry.numbness, entry.pain)),
-            "" if average is None else f"{average:.2f}", ENTERED_BY_PATIENT]
+            "" if average is None else f"{average:.2f}", spreadsheet_safe(entry.entered_by_name) or ENTERED_BY_PATIENT]
 
 
 def csv_chunks(patient: User) -> Iterator[str]:

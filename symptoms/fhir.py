@@ -103,11 +103,16 @@ def day_resources(patient: User, day: ExportDay) -> list[Observation]:
     entry = day.entry
     flags = [{"code": _code(flag, flag.replace("_", " ")), "valueBoolean": getattr(entry, flag)}
              for flag in FLAG_FIELDS]
+    # Who gave the answers: the patient, or the clinician who entered them on the patient's behalf.
+    performer = [{"display": entry.entered_by_name}] if entry.by_care_team else [
+        {"reference": f"urn:uuid:{_id(patient, 'patient')}"}]
     return [
-        _observation(patient, "pain", entry.date, _code(PAIN_LOINC, PAIN_DISPLAY, LOINC), valueInteger=entry.pain),
-        _observation(patient, "numbness", entry.date, _code("numbness"), valueInteger=entry.numbness),
+        _observation(patient, "pain", entry.date, _code(PAIN_LOINC, PAIN_DISPLAY, LOINC), valueInteger=entry.pain,
+                     performer=performer),
+        _observation(patient, "numbness", entry.date, _code("numbness"), valueInteger=entry.numbness,
+                     performer=performer),
         _observation(patient, "daily-flags", entry.date, _code("daily-flags"), component=flags,
-                     note=[{"text": entry.notes}] if entry.notes else None),
+                     note=[{"text": entry.notes}] if entry.notes else None, performer=performer),
     ]
 
 

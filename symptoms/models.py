@@ -42,6 +42,12 @@ class SymptomEntry(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who last saved the day: empty for the patient themself, else a clinician of the care team who entered it
+    # on their behalf (after a telephone call, say). The name is copied in, so it survives the account;
+    # every change, with who made it, is kept in EntryChange.
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("entered by"))
+    entered_by_name = models.CharField(_("entered by (name)"), max_length=150, blank=True, default="")
 
     class Meta:
         verbose_name = _("symptom entry")
@@ -70,6 +76,11 @@ class SymptomEntry(models.Model):
         return [place for place in LOCATIONS if getattr(self, place)]
 
     @property
+    def by_care_team(self) -> bool:
+        """Entered on the patient's behalf by someone of their care team."""
+        return bool(self.entered_by_name)
+
+    @property
     def flags_answered_yes(self) -> list[Flag]:
         """The daily-life questions answered yes that day, in the order they are asked."""
         return [flag for flag in FLAGS if getattr(self, flag.field)]
@@ -78,6 +89,39 @@ class SymptomEntry(models.Model):
     def day_score(self) -> int:
         """The day's score as the referral rules define it."""
         return DayEntry(self.date, self.numbness, self.pain).day_score
+
+
+class EntryChangeAction(models.TextChoices):
+    CREATED = "created", _("entered")
+    REPLACED = "replaced", _("changed")
+    DELETED = "deleted", _("deleted")
+
+
+class EntryChange(models.Model):
+    """One change to a patient's diary day: who made it (the patient, or a clinician on their behalf), when,
+    and which answers it changed (their names, not their values: the entry itself holds the values).
+
+    Written once in the transaction that changes the entry, and never changed; erased with the patient.
+    """
+
+    patient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entry_changes")
+    date = models.DateField(_("day"))
+    at = models.DateTimeField(_("when"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("who"))
+    changed_by_name = models.CharField(_("who (name)"), max_length=150)
+    on_behalf = models.BooleanField(_("on the patient's behalf"), default=False)
+    action = models.CharField(_("what"), max_length=16, choices=EntryChangeAction.choices)
+    fields = models.JSONField(_("answers changed"), default=list)
+
+    class Meta:
+        verbose_name = _("entry change")
+        verbose_name_plural = _("entry changes")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["patient", "-at"], name="entry_change_patient_at")]
+
+    def __str__(self) -> str:
+        return f"entry change {self.pk} ({self.date})"
 
 
 # --- Referral policy --------------------------------------------------------
@@ -305,6 +349,9 @@ class RecordAccessAction(models.TextChoices):
     RECORDED_GRADE = "recorded_grade", _("Recorded a neuropathy grade")
     ADMIN_VIEWED_TREATMENT = "admin_viewed_treatment", _("Read the patient's treatment or grades in the admin")
     EXPORTED_RECORD = "exported_record", _("Downloaded the patient's data")
+    ENTERED_ON_BEHALF = "entered_on_behalf", _("Entered or corrected a day on the patient's behalf")
+    DELETED_ON_BEHALF = "deleted_on_behalf", _("Deleted a day's entry on the patient's behalf")
+    VIEWED_QUALITY = "viewed_quality", _("Saw the patient's reporting on the quality-of-care page")
     ERASED_PATIENT = "erased_patient", _("Erased the patient and all their data")
 
 

@@ -109,6 +109,7 @@ class AppointmentReport:
     trend: list[rules.TrendDay]
     weeks: list[ReportWeek]
     noted_entries: list[SymptomEntry]
+    care_team_entries: list[SymptomEntry]  # days the care team entered on the patient's behalf, newest first
 
 
 def appointment_report(patient: User) -> AppointmentReport:
@@ -119,6 +120,7 @@ def appointment_report(patient: User) -> AppointmentReport:
     return AppointmentReport(
         first=first, last=last, status=current_assessment(patient), trend=trend,
         weeks=appointment_weeks(trend, entries), noted_entries=[entry for entry in entries if entry.notes],
+        care_team_entries=[entry for entry in entries if entry.by_care_team],
     )
 
 

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.contact import care_team_contact
+from accounts.models import User
 from education.suggestions import suggestions_for
 from symptoms import charts, diary, summaries, treatment_record
 from symptoms.access import patient_required
@@ -15,15 +17,25 @@ from symptoms.alerts import seen_by_care_team
 from symptoms.assessments import current_assessment, patient_trend
 from symptoms.entry_fields import check_day_is_editable, editable_days
 from symptoms.forms import EntryForm, add_service_errors
+from symptoms.models import SymptomEntry
 from symptoms.presenting import long_date_format, patient_summary
 from treatment.courses import courses_of
 
 
-@patient_required
-def log_entry(request, day: date | None = None):
-    """Today's entry (or a backfill day): eleven score buttons, flags, notes."""
-    patient = request.user
-    day = day or patient.local_today()
+@dataclass
+class DayForm:
+    """The entry form for one day of a patient's diary, after a GET or a POST."""
+
+    form: EntryForm
+    existing: SymptomEntry | None
+    day_error: str | None
+    status: int
+    saved: bool
+
+
+def day_form(request, patient: User, day: date, by: User | None = None) -> DayForm:
+    """Show, or save from a POST, one day's entry: the patient's own, or (`by`) a clinician's on their behalf,
+    under the same rules and window. On a refusal the form carries every message, and nothing is stored."""
     existing = diary.entry_for_day(patient, day)
     bound_data = request.POST if request.method == "POST" else None
     form = EntryForm(bound_data, initial=EntryForm.initial_from(existing))
@@ -32,30 +44,44 @@ def log_entry(request, day: date | None = None):
         check_day_is_editable(patient, day)
     except ValidationError as error:
         day_error = error.message_dict["date"][0]
-    status = 200
-    if request.method == "POST" and day_error:
-        status = 400
-    elif request.method == "POST":
-        if form.is_valid():
-            try:
-                diary.record_entry(patient, day, form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Saved your entry for %(day)s.")
-                                 % {"day": formats.date_format(day, long_date_format())})
-                return redirect(_log_url(patient, day))
-        status = 400
+    if request.method != "POST":
+        return DayForm(form, existing, day_error, 200, saved=False)
+    if not day_error and form.is_valid():
+        try:
+            diary.record_entry(patient, day, form.cleaned_data, by=by)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return DayForm(form, existing, None, 200, saved=True)
+    return DayForm(form, existing, day_error, 400, saved=False)
+
+
+def recent_day_links(patient: User, url_for) -> list[dict]:
+    """The days that can still be logged, newest first, each with its page (`url_for(day, is_today)`)."""
+    return [{"day": item.day, "logged": item.logged, "is_today": item.is_today, "url": url_for(item.day, item.is_today)}
+            for item in diary.recent_days(patient)]
+
+
+@patient_required
+def log_entry(request, day: date | None = None):
+    """Today's entry (or a backfill day): eleven score buttons, flags, notes."""
+    patient = request.user
+    day = day or patient.local_today()
+    state = day_form(request, patient, day)
+    if state.saved:
+        messages.success(request, _("Saved your entry for %(day)s.")
+                         % {"day": formats.date_format(day, long_date_format())})
+        return redirect(_log_url(patient, day))
     assessment = current_assessment(patient)
-    recent_days = diary.recent_days(patient)
     context = {
-        "form": form, "day": day, "existing": existing, "day_error": day_error,
-        "is_today": day == patient.local_today(), "recent_days": recent_days,
+        "form": state.form, "day": day, "existing": state.existing, "day_error": state.day_error,
+        "is_today": day == patient.local_today(),
+        "recent_days": recent_day_links(patient, lambda d, is_today: _log_url(patient, d)),
         "suggestions": suggestions_for(patient, assessment),
         "summary": patient_summary(assessment), "assessment": assessment,
         "seen": seen_by_care_team(patient), "contact": care_team_contact(patient),
     }
-    return render(request, "symptoms/log.html", context, status=status)
+    return render(request, "symptoms/log.html", context, status=state.status)
 
 
 def _log_url(patient, day: date) -> str:

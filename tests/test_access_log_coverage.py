@@ -46,6 +46,10 @@ HEALTH_DATA = {
     "api/v1/patients/<int:patient_id>/courses/": "/api/v1/patients/{patient}/courses/",
     "api/v1/patients/<int:patient_id>/grades/": "/api/v1/patients/{patient}/grades/",
     "api/v1/patients/<int:patient_id>/export/": "/api/v1/patients/{patient}/export/?format=json",
+    # A day's entry, shown to be corrected on the patient's behalf (saving it is logged as that).
+    "clinician/patients/<int:patient_id>/log/": "/clinician/patients/{patient}/log/",
+    "clinician/patients/<int:patient_id>/log/<isodate:day>/": "/clinician/patients/{patient}/log/{today}/",
+    "api/v1/patients/<int:patient_id>/entries/<str:date>/": "/api/v1/patients/{patient}/entries/{today}/",
 }
 # Changes, not reads: they are logged as what they do (acknowledged, changed the threshold).
 WRITES = {
@@ -117,7 +121,8 @@ def test_each_health_data_page_writes_the_log(record, route):
     client = APIClient()
     client.force_login(record.clinician)
     before = logged_reads(record.clinician, record.patient)
-    response = client.get(HEALTH_DATA[route].format(patient=record.patient.pk))
+    response = client.get(HEALTH_DATA[route].format(patient=record.patient.pk,
+                                                    today=record.patient.local_today().isoformat()))
     assert response.status_code == 200
     assert health_details_in(text_of(response)), "the walk's markers must show where health data is"
     assert logged_reads(record.clinician, record.patient) > before, f"{route} showed health data unlogged"

@@ -116,7 +116,9 @@ def test_the_schema_says_every_request_body_takes_only_its_own_fields(client, db
     bodies = {(path, method): operation["requestBody"]["content"]
               for path, methods in schema["paths"].items() for method, operation in methods.items()
               if "requestBody" in operation}
-    assert set(bodies) == {("/api/v1/entries/{date}/", "put"), ("/api/v1/alerts/{alert_id}/acknowledge/", "post"),
+    assert set(bodies) == {("/api/v1/entries/{date}/", "put"),
+                           ("/api/v1/patients/{patient_id}/entries/{date}/", "put"),
+                           ("/api/v1/alerts/{alert_id}/acknowledge/", "post"),
                            ("/api/v1/auth/token/", "post"), ("/api/v1/patients/{patient_id}/courses/", "post"),
                            ("/api/v1/courses/{course_id}/", "patch"),
                            ("/api/v1/courses/{course_id}/administrations/{date}/", "put"),

@@ -24,8 +24,8 @@ DASHBOARD_QUERIES = SIGNED_IN + 5
 # The patient (care-team check), own threshold, clinic policy, alerts (with who acknowledged and the dose they
 # are about), stored status, the trend's entries, the entries shown, entry count, care team; then treatment:
 # courses with their dose days (2), grades, the diary for the cycle summaries and the policy (own threshold,
-# clinic policy). (Plus the access log's row, counted apart.)
-RECORD_QUERIES = SIGNED_IN + 9 + 6
+# clinic policy); the latest changes to the diary (who entered what). (Plus the access log's row, counted apart.)
+RECORD_QUERIES = SIGNED_IN + 9 + 6 + 1
 # The care team with stored statuses and open-alert counts, and the clinic policy (for those never assessed);
 # the API client is force-authenticated, so no session or user query.
 API_PATIENTS_QUERIES = 2
