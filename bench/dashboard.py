@@ -21,6 +21,10 @@ median and best wall time, the SQL queries per render (CaptureQueriesContext), t
 response size and the time per patient row, the scaling from the smallest to the largest
 care team, and fails (exit status 1) unless the query count is the same at every size.
 --profile adds where the largest render's time goes.
+
+Then the same for the quality-of-care page (`/clinician/quality/?weeks=4`) and API
+(`/api/v1/quality/?weeks=12`) of the same clinicians: each checked to list every own patient once,
+their times, queries (failing unless the same at every size) and sizes printed.
 """
 
 from __future__ import annotations
@@ -317,18 +321,17 @@ def dashboard_client(clinician):
     return client
 
 
-def render_once(client, team: CareTeam) -> tuple[float, int, float, int]:
-    """One GET /clinician/: wall time, queries, their SQL time, response bytes. Checked after the clock stops."""
+def render_once(client, team: CareTeam, url: str = "/clinician/", check=None) -> tuple[float, int, float, int]:
+    """One GET of `url` (the dashboard unless told): wall time, queries, their SQL time, response bytes.
+    Checked after the clock stops."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
-    from django.urls import reverse
 
-    url = reverse("symptoms:clinician_home")
     with CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
         response = client.get(url)
         elapsed = time.perf_counter() - started
-    check_response(response, team)
+    (check or check_response)(response, team)
     sql_time = sum(float(query["time"]) for query in captured.captured_queries)
     return elapsed, len(captured.captured_queries), sql_time, len(response.content)
 
@@ -347,11 +350,11 @@ def check_response(response, team: CareTeam) -> None:
              f"{len(set(shown) - team.patient_ids):,} others); expected {expected:,} of them, each once.")
 
 
-def time_renders(team: CareTeam, renders: int) -> Renders:
+def time_renders(team: CareTeam, renders: int, url: str = "/clinician/", check=None) -> Renders:
     client = dashboard_client(team.clinician)
     try:
-        render_once(client, team)  # warm-up: connection, templates, translations, URL resolver
-        results = [render_once(client, team) for _render in range(renders)]
+        render_once(client, team, url, check)  # warm-up: connection, templates, translations, URL resolver
+        results = [render_once(client, team, url, check) for _render in range(renders)]
     finally:
         client.logout()
     # The size can only change if a patient's day turns during the run ("today" becomes "1 day ago").
@@ -385,6 +388,41 @@ def report(all_renders: list[Renders], renders: int) -> None:
         fail(f"the query count is NOT the same at every size ({text}): the dashboard has a per-row query.")
     print(f"queries:     {large.queries[0]} per render at every size ({', '.join(f'{size:,}' for size in counts)} "
           "patients): the same, as triage.py promises")
+
+
+# --- Quality of care (issue 17): the page and the API, the same care teams -------------------------
+
+QUALITY_PAGES = ("/clinician/quality/?weeks=4", "/api/v1/quality/?weeks=12")
+QUALITY_ROW = re.compile(r'<th scope="row"><a href="/clinician/patients/(\d+)/">')
+
+
+def check_quality(response, team: CareTeam) -> None:
+    """A 200 listing each of the clinician's patients once (the page's table, or the API's rows)."""
+    if response.status_code != 200:
+        fail(f"{response.request['PATH_INFO']} for {team.size:,} patients answered {response.status_code}.")
+    if response["Content-Type"].startswith("application/json"):
+        body = response.json()
+        shown = [row["id"] for row in body["patients_completion"]]
+        if body["completion_rate"] is None or not 0 <= body["completion_rate"] <= 1:
+            fail(f"the API gave a completion rate of {body['completion_rate']} for {team.size:,} patients")
+    else:
+        shown = [int(pk) for pk in QUALITY_ROW.findall(response.content.decode())]
+    if sorted(shown) != sorted(team.patient_ids):
+        fail(f"the quality figures for {team.size:,} patients listed {len(shown):,} rows, not each patient once")
+
+
+def report_quality(url: str, all_renders: list[Renders]) -> None:
+    print(f"quality:     GET {url}, same clinicians, 1 warm-up + {len(all_renders[0].times)} timed per size")
+    for result in all_renders:
+        print(f"  {result.team.size:>6,} patients: median {ms(statistics.median(result.times))} ms, best "
+              f"{ms(min(result.times))} ms, {result.queries[0]} queries, {result.size_bytes / 1024:,.1f} KiB")
+    small, large = all_renders[0], all_renders[-1]
+    print(f"  scaling: {large.team.size / small.team.size:.0f}x the patients -> "
+          f"{statistics.median(large.times) / statistics.median(small.times):.1f}x the time")
+    counts = {result.team.size: set(result.queries) for result in all_renders}
+    if len(set().union(*counts.values())) != 1:
+        fail(f"GET {url}: the query count is NOT the same at every size ({counts})")
+    print(f"  queries: {large.queries[0]} at every size, as quality.py promises")
 
 
 # --- Where the time goes (--profile) ----------------------------------------------
@@ -496,6 +534,8 @@ def main() -> None:
     print(f"machine:     {machine_load()}", flush=True)
     all_renders = [time_renders(team, arguments.renders) for team in teams]
     report(all_renders, arguments.renders)
+    for url in QUALITY_PAGES:
+        report_quality(url, [time_renders(team, arguments.renders, url, check_quality) for team in teams])
     if arguments.profile:
         profile_render(teams[-1], arguments.renders, statistics.median(all_renders[-1].times))
 

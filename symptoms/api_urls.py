@@ -1,6 +1,6 @@
 from django.urls import path
 
-from symptoms import api, export_api, treatment_api
+from symptoms import api, export_api, quality_api, treatment_api
 
 urlpatterns = [
     path("entries/", api.EntryListView.as_view(), name="api-entries"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("courses/<int:course_id>/administrations/<str:date>/", treatment_api.AdministrationView.as_view(),
          name="api-administration"),
     path("patients/<int:patient_id>/grades/", treatment_api.PatientGradesView.as_view(), name="api-patient-grades"),
+    path("quality/", quality_api.QualityView.as_view(), name="api-quality"),
     path("export/", export_api.ExportView.as_view(), name="api-export"),
     path("patients/<int:patient_id>/export/", export_api.PatientExportView.as_view(), name="api-patient-export"),
 ]

@@ -270,3 +270,31 @@ def chart_rows(days: list[TrendDay], range_days: int | None = None) -> list[dict
          "daily_life": daily_life_flags(day)}
         for day in reversed(recent) if day.entry or day.weekly_average is not None
     ]
+
+
+# PRO-TECT's share of expected weekly reports, drawn as a reference line on the completion trend.
+PRO_TECT_COMPLETION = 91
+
+
+def completion_figure(weeks: Sequence[tuple[date, float | None]]) -> dict:
+    """Completion week by week (`weeks`: each week's first day and its logged ÷ expected days, or None with
+    none expected) as percentages, with PRO-TECT's 91% as a dashed reference line."""
+    x = [first.isoformat() for first, _rate in weeks]
+    y = [None if completion is None else round(completion * 100, 1) for _first, completion in weeks]
+    data = [
+        {"type": "scatter", "mode": "lines+markers", "name": _("Completion"), "x": x, "y": y, "connectgaps": False,
+         "line": {"color": COLOURS["numbness"], "width": 3}, "marker": {"color": COLOURS["numbness"], "size": 8},
+         "hovertemplate": "%{y:.1f}%<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "name": _("PRO-TECT reached 91%"), "x": x,
+         "y": [PRO_TECT_COMPLETION] * len(x), "hoverinfo": "skip",
+         "line": {"color": COLOURS["threshold"], "width": 2, "dash": "dash"}},
+    ]
+    layout = {"margin": {"l": 56, "r": 16, "t": 16, "b": 16}, "hovermode": "x unified", "dragmode": False,
+              "legend": {"orientation": "h", "y": -0.3},
+              # Each week's point on its first day, with half a week to spare either side.
+              "xaxis": {"type": "date", "fixedrange": True, "automargin": True,
+                        "range": [(weeks[0][0] - timedelta(days=4)).isoformat(),
+                                  (weeks[-1][0] + timedelta(days=4)).isoformat()] if weeks else None},
+              "yaxis": {"title": {"text": _("Completion (%)")}, "range": [0, 105],
+                        "fixedrange": True, "tickvals": list(range(0, 101, 20)), "automargin": True}}
+    return {"data": data, "layout": layout, "config": {**READER_CONFIG, "staticPlot": False, **_plotly_locale()}}

@@ -2,7 +2,8 @@
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,6 +25,9 @@ from symptoms.forms import AcknowledgeForm, CourseForm, DoseForm, GradeForm, Thr
 from symptoms.models import Alert, AlertKind, FunctionalImpact, RecordAccessAction, Status
 from symptoms.patient_record import patient_record, set_patient_threshold
 from symptoms.presenting import long_date_format, reasons_text, review_reasons
+from symptoms.quality import chosen_weeks, may_see_quality, quality_for
+from symptoms.quality_api import shown_patients
+from symptoms.quality_figures import WEEKS_DEFAULT
 from treatment.courses import courses_of
 
 FILTER_LABELS = {
@@ -242,4 +246,32 @@ def log_on_behalf(request, patient: User, day=None):
     }
     response = render(request, "symptoms/log_on_behalf.html", context, status=state.status)
     log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
+    return response
+
+
+# --- Quality of care -------------------------------------------------------------------------------------
+
+WEEKS_CHOICES = (1, 4, 12, 26, 52)
+
+
+@login_required
+def quality_page(request):
+    """How the clinic is doing (PRODUCT.md "Quality of care"): for a clinician their own patients, each
+    with their completion; for an admin the whole clinic and each clinician."""
+    if not may_see_quality(request.user):
+        raise PermissionDenied
+    weeks_error, raw = None, request.GET.get("weeks")
+    try:
+        weeks = chosen_weeks(raw)
+    except ValidationError as error:
+        weeks_error, weeks = error.message_dict["weeks"][0], WEEKS_DEFAULT
+    quality = quality_for(request.user, weeks)
+    trend = [(quality.period.week(week.index).first, week) for week in quality.figures.weeks]
+    context = {
+        "quality": quality, "figures": quality.figures, "weeks_error": weeks_error, "weeks": weeks,
+        "weeks_choices": sorted({*WEEKS_CHOICES, weeks}), "trend": trend,
+        "figure": charts.completion_figure([(first, week.completion_rate) for first, week in trend]),
+    }
+    response = render(request, "symptoms/quality.html", context, status=400 if weeks_error else 200)
+    log_list_access(request.user, shown_patients(quality), RecordAccessAction.VIEWED_QUALITY)
     return response

@@ -47,7 +47,7 @@ class SymptomEntry(models.Model):
     # every change, with who made it, is kept in EntryChange.
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("entered by"))
-    entered_by_name = models.CharField(_("entered by (name)"), max_length=150, blank=True, default="")
+    entered_by_name = models.CharField(_("entered by (name)"), max_length=150, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("symptom entry")

@@ -20,6 +20,8 @@ from symptoms.assessments import (
 from symptoms.diary import patient_entries
 from symptoms.entry_fields import FLAGS
 from symptoms.models import SymptomEntry
+from symptoms.quality import ACK_72H, alerts_waiting, quality_for
+from symptoms.quality_figures import Figures
 
 
 def previous_week(today: date) -> tuple[date, date]:
@@ -134,6 +136,10 @@ class ClinicianDigest:
     patients: int
     # Upcoming doses that need a review first, soonest first.
     reviews: list[triage.TriageRow]
+    # Last week's completion (Quality of care over one week) and the alerts still waiting after 72 hours:
+    # counts only, so the email may carry them whatever EMAIL_HEALTH_DETAILS says.
+    last_week: Figures
+    waiting_over_72h: int
 
 
 def clinician_digest(clinician: User) -> ClinicianDigest:
@@ -146,4 +152,6 @@ def clinician_digest(clinician: User) -> ClinicianDigest:
                            open_alerts=sum(row.open_alerts for row in rows),
                            not_reporting=[row.patient for row in rows if row.not_reporting], patients=len(rows),
                            reviews=sorted((row for row in rows if row.assessment.needs_review),
-                                          key=lambda row: (row.assessment.next_administration, row.sort_key())))
+                                          key=lambda row: (row.assessment.next_administration, row.sort_key())),
+                           last_week=quality_for(clinician, 1).figures,
+                           waiting_over_72h=alerts_waiting(clinician, ACK_72H))

@@ -12,6 +12,7 @@ urlpatterns = [
     path("history/", views.history, name="history"),
     path("report/", views.report, name="report"),
     path("clinician/", clinician_views.clinician_home, name="clinician_home"),
+    path("clinician/quality/", clinician_views.quality_page, name="quality"),
     path("clinician/patients/<int:patient_id>/", clinician_views.patient_detail, name="patient_detail"),
     path("clinician/patients/<int:patient_id>/alerts/<int:alert_id>/acknowledge/", clinician_views.acknowledge,
          name="acknowledge_alert"),

@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
 from symptoms import evaluation
-from symptoms.models import Alert, PatientThreshold, RecordAccess, SymptomEntry
+from symptoms.models import Alert, PatientThreshold, RecordAccess, RecordAccessAction, SymptomEntry
 from tests.factories import CareTeamMemberFactory, EntryFactory, PatientFactory
 from treatment.models import Administration, ClinicianGrade, Course
 
@@ -51,6 +51,8 @@ HEALTH_DATA = {
     "clinician/patients/<int:patient_id>/log/<isodate:day>/": "/clinician/patients/{patient}/log/{today}/",
     "api/v1/patients/<int:patient_id>/entries/<str:date>/": "/api/v1/patients/{patient}/entries/{today}/",
 }
+# Who is reporting and who is not, by name, but no scores (the admin's figures name no patient): logged too.
+REPORTING = {"clinician/quality/": "/clinician/quality/", "api/v1/quality/": "/api/v1/quality/"}
 # Changes, not reads: they are logged as what they do (acknowledged, changed the threshold).
 WRITES = {
     "clinician/patients/<int:patient_id>/alerts/<int:alert_id>/acknowledge/",
@@ -111,9 +113,19 @@ def logged_reads(staff, patient) -> int:
 
 def test_every_route_is_classified():
     served = set(routes())
-    classified = set(HEALTH_DATA) | WRITES | set(NO_HEALTH_DATA)
+    classified = set(HEALTH_DATA) | WRITES | set(NO_HEALTH_DATA) | set(REPORTING)
     assert served - classified == set(), "classify the new page: health data (logged) or not"
     assert classified - served == set(), "a classified page no longer exists"
+
+
+@pytest.mark.parametrize("route", sorted(REPORTING))
+def test_each_page_naming_who_reports_writes_the_log(record, route):
+    client = APIClient()
+    client.force_login(record.clinician)
+    response = client.get(REPORTING[route])
+    assert response.status_code == 200 and record.patient.display_name() in text_of(response)
+    assert RecordAccess.objects.filter(actor=record.clinician, patient=record.patient,
+                                       action=RecordAccessAction.VIEWED_QUALITY).count() == 1
 
 
 @pytest.mark.parametrize("route", sorted(HEALTH_DATA))

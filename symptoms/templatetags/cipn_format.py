@@ -55,3 +55,10 @@ def day_list(days, format_string: str = "DATE_FORMAT") -> str:
         except ValueError:
             shown.append(str(day))
     return ", ".join(shown)
+
+
+@register.filter
+def percent(value) -> str:
+    """A share from 0 to 1 as a whole percentage: 0.9149 -> "91%"; None -> "—"."""
+    number = _number(value)
+    return EMPTY if number is None else f"{(number * 100).quantize(Decimal('1'))}%"

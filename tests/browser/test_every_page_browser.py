@@ -30,7 +30,7 @@ NARROW = {"width": 320, "height": 800}
 LANGUAGES = ["en", "zh-hant"]
 BROWSER_LOCALES = {"en": "en-GB", "zh-hant": "zh-TW"}  # Accept-Language, for the signed-out pages
 ARTICLE = "keeping-warm"  # shipped in both languages
-CHART_PAGES = ("/history/", "/report/", "/clinician/patients/{patient}/")
+CHART_PAGES = ("/history/", "/report/", "/clinician/patients/{patient}/", "/clinician/quality/")
 
 
 def role_pages(role: str) -> list[str]:
@@ -40,8 +40,10 @@ def role_pages(role: str) -> list[str]:
         "patient": ["/log/", "/log/{yesterday}/", "/history/", "/report/", *common, "/two-factor/"],
         "clinician": ["/clinician/", "/clinician/?status=refer", "/clinician/patients/{patient}/",
                       "/clinician/patients/{patient}/?entries=all", "/clinician/patients/{patient}/?period=all",
-                      *common],
-        "admin": ["/admin/", "/admin/education/article/", "/admin/education/article/{article}/change/", *common],
+                      "/clinician/patients/{patient}/log/", "/clinician/patients/{patient}/log/{yesterday}/",
+                      "/clinician/quality/", "/clinician/quality/?weeks=52", *common],
+        "admin": ["/admin/", "/admin/education/article/", "/admin/education/article/{article}/change/",
+                  "/clinician/quality/", *common],
     }[role]
 
 

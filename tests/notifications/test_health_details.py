@@ -9,6 +9,7 @@ from django.core import mail
 from notifications import tasks
 from notifications.models import Kind, Notification
 from symptoms import evaluation
+from symptoms.models import Alert
 from tests.factories import EntryFactory
 from tests.notifications.test_outbox import fall_today, team  # noqa: F401
 from tests.notifications.test_weekly import with_email
@@ -71,3 +72,24 @@ def test_the_patients_own_summary_keeps_their_figures(clinic, settings):
     send_everything()
     _subject, text, _html = sent_to(clinic.patient)
     assert "6" in text and "average" in text.lower()
+
+
+@pytest.mark.parametrize("details", [False, True])
+def test_the_digest_says_last_weeks_completion_and_the_alerts_waiting_over_72_hours_as_counts(
+        clinic, settings, details):
+    settings.EMAIL_HEALTH_DETAILS = details
+    with_email(clinic.clinician)
+    patient = clinic.patient
+    type(patient).objects.filter(pk=patient.pk).update(date_joined=patient.date_joined - timedelta(days=30))
+    today = patient.local_today()
+    for days_ago in (1, 2, 4, 5, 7):  # five of last week's seven days (from the first entry), and a fall
+        EntryFactory(patient=patient, date=today - timedelta(days=days_ago), numbness=1, pain=0, feet=True,
+                     fell=days_ago == 4)
+    evaluation.evaluate_patient(patient)
+    alert = Alert.objects.get(patient=patient, kind="fall")
+    Alert.objects.filter(pk=alert.pk).update(opened_at=alert.opened_at - timedelta(hours=73))
+    digest_for(clinic.clinician)
+    subject, text, html = sent_to(clinic.clinician)
+    line = "Last week your patients logged 5 of 7 expected days (71%). 1 alert still unacknowledged after 72 hours."
+    assert line in text and line in html
+    assert patient.display_name() not in subject

@@ -299,3 +299,15 @@ def test_chinese_readers_get_plotlys_zh_tw_locale_and_its_script(client, clinic)
     clinic.patient.save()
     page = client.get("/history/").content.decode()
     assert page.index("plotly-basic.min.js") < page.index("plotly-locale-zh-tw.js") < page.index("js/charts.js")
+
+
+def test_the_completion_chart_shows_percentages_leaves_weeks_with_none_expected_empty_and_marks_91():
+    weeks = [(day(0), 0.5), (day(7), None), (day(14), 0.9149)]
+    figure = charts.completion_figure(weeks)
+    valid_for_plotly(figure)
+    completion, reference = figure["data"]
+    assert completion["y"] == [50.0, None, 91.5] and completion["connectgaps"] is False
+    assert reference["y"] == [91, 91, 91] and reference["line"]["dash"] == "dash"
+    assert figure["layout"]["xaxis"]["range"] == [(day(0) - timedelta(days=4)).isoformat(),
+                                                  (day(14) + timedelta(days=4)).isoformat()]
+    assert figure["config"]["displayModeBar"] is False
