@@ -231,13 +231,17 @@ def log_on_behalf(request, patient: User, day=None):
     own form, rules and window; saved as entered by this clinician on their behalf. The page shows the day's
     answers, so opening it is logged as reading the record, and saving as entering on their behalf."""
     day = day or patient.local_today()
-    with transaction.atomic():
+    if request.method == "POST":
+        with transaction.atomic():  # the entry and its access-log row together
+            state = views.day_form(request, patient, day, by=request.user)
+            if state.saved:
+                log_record_access(request.user, patient, RecordAccessAction.ENTERED_ON_BEHALF)
+    else:
         state = views.day_form(request, patient, day, by=request.user)
-        if state.saved:
-            log_record_access(request.user, patient, RecordAccessAction.ENTERED_ON_BEHALF)
     if state.saved:
-        messages.success(request, _("Saved the entry for %(day)s on %(name)s's behalf.")
-                         % {"day": formats.date_format(day, long_date_format()), "name": patient.display_name()})
+        # No name: messages travel in a cookie.
+        messages.success(request, _("Saved the entry for %(day)s on the patient's behalf.")
+                         % {"day": formats.date_format(day, long_date_format())})
         return redirect(reverse("symptoms:patient_detail", args=[patient.pk]) + "#entries-heading")
     context = {
         "patient": patient, "form": state.form, "day": day, "existing": state.existing, "day_error": state.day_error,

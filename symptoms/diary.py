@@ -17,10 +17,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import CareTeamMember, User
 from symptoms import evaluation
 from symptoms.entry_fields import check_day_is_editable, clean_entry, editable_days
 from symptoms.models import EntryChange, EntryChangeAction, SymptomEntry
+
+ENTERED_BY = ("entered_by", "entered_by_name")
 
 
 @dataclass(frozen=True)
@@ -39,13 +41,13 @@ class DiaryDay:
 
 
 def _on_behalf(patient: User, by: User | None) -> User | None:
-    """The clinician acting for the patient, or None when the patient acts themself. Whether `by` is on the
-    care team is the caller's check (pages and API answer 404 otherwise)."""
+    """The clinician acting for the patient, or None when the patient acts themself. Pages and API answer
+    404 before this for anyone not on the care team; the diary refuses them too."""
     if not patient.is_patient:
         raise ValueError("only patients keep a symptom diary")
     if by is None or by.pk == patient.pk:
         return None
-    if not by.is_clinician:
+    if not by.is_clinician or not CareTeamMember.objects.filter(patient=patient, clinician=by).exists():
         raise ValueError("only a clinician of the care team enters a day on a patient's behalf")
     return by
 
@@ -68,10 +70,13 @@ def record_entry(patient: User, day: date, values: Mapping[str, object], *,
     with transaction.atomic():
         locked = evaluation.lock_patients([patient.pk], day=day, now=now)
         created = not locked.patients[patient.pk].has_entry
-        before = None if created else SymptomEntry.objects.filter(patient=patient, date=day).values(*columns).get()
-        SymptomEntry.objects.bulk_create([entry], update_conflicts=True, unique_fields=["patient", "date"],
-                                         update_fields=[*columns, "entered_by", "entered_by_name", "updated_at"])
+        before = None if created else SymptomEntry.objects.filter(patient=patient, date=day).values(
+            *columns, *ENTERED_BY).get()
         changed = list(columns) if before is None else [name for name in columns if before[name] != columns[name]]
+        if before is not None and not changed:  # the same answers saved again: whoever entered them still did
+            entry.entered_by_id, entry.entered_by_name = before["entered_by"], before["entered_by_name"]
+        SymptomEntry.objects.bulk_create([entry], update_conflicts=True, unique_fields=["patient", "date"],
+                                         update_fields=[*columns, *ENTERED_BY, "updated_at"])
         _record_change(patient, day, now, by or patient, clinician is not None,
                        EntryChangeAction.CREATED if created else EntryChangeAction.REPLACED, changed)
         evaluation.evaluate_locked(locked, now, changed_from=day)

@@ -54,7 +54,7 @@ from symptoms.quality_figures import (
 
 ACK_24H, ACK_72H = timedelta(hours=24), timedelta(hours=72)
 WEEKS_VALUES = tuple(str(weeks) for weeks in range(WEEKS_MIN, WEEKS_MAX + 1))  # as written: "4", never "04"
-WEEKS_MESSAGE = _("Give a whole number of weeks from %(min)s to %(max)s.") % {"min": WEEKS_MIN, "max": WEEKS_MAX}
+WEEKS_MESSAGE = _("Give a whole number of weeks from %(min)s to %(max)s.")
 CLINICIAN = "care_team_memberships__clinician"
 
 
@@ -96,7 +96,7 @@ def chosen_weeks(value: str | None) -> int:
     if value is None:
         return WEEKS_DEFAULT
     if value not in WEEKS_VALUES:
-        raise ValidationError({"weeks": [str(WEEKS_MESSAGE)]})
+        raise ValidationError({"weeks": [str(WEEKS_MESSAGE) % {"min": WEEKS_MIN, "max": WEEKS_MAX}]})
     return int(value)
 
 
@@ -113,32 +113,44 @@ def scope_of(user: User) -> QuerySet[User]:
     return User.objects.none()
 
 
-def quality_for(user: User, weeks: int, now: datetime | None = None) -> Quality:
-    """The figures for `user` (a clinician or an admin) over the last `weeks` weeks ending yesterday."""
+def quality_for(user: User, weeks: int, now: datetime | None = None, *, patients: bool = True) -> Quality:
+    """The figures for `user` (a clinician or an admin) over the last `weeks` weeks ending yesterday, with
+    each own patient's completion for a clinician unless `patients` is False."""
     now = now or timezone.now()
     scope = scope_of(user)
-    zones = _Zones(sorted(set(scope.values_list("time_zone", flat=True))), weeks, now)
+    zones = _Zones(sorted(scope.order_by().values_list("time_zone", flat=True).distinct()), weeks, now)
     is_clinician = user.is_clinician
     clinic_today = local_today(timezone.get_default_timezone_name(), now)
     clinicians = None
     if not is_clinician:
         names = {pk: display_name(first, last, username) for pk, first, last, username in User.objects.filter(
-            role=Role.CLINICIAN).values_list("pk", "first_name", "last_name", "username")}
+            role=Role.CLINICIAN, is_active=True).values_list("pk", "first_name", "last_name", "username")}
         by_clinician = _grouped(scope, zones, weeks, by_clinician=True)
         clinicians = [ClinicianFigures(pk, names[pk], by_clinician.get(pk) or _grouped_empty(weeks))
                       for pk in sorted(names, key=lambda pk: names[pk].casefold())]
     return Quality(weeks=weeks, period=Period.ending_before(clinic_today, weeks),
                    figures=_grouped(scope, zones, weeks, by_clinician=False)[None],
-                   clinicians=clinicians, patients=_patient_rows(scope, zones) if is_clinician else None)
+                   clinicians=clinicians,
+                   patients=_patient_rows(scope, zones) if is_clinician and patients else None)
 
 
 class _Zones:
     """Each zone's period (as days, and as the instants its days start and end) and today."""
 
     def __init__(self, names: list[str], weeks: int, now: datetime):
-        self.names = names
+        self.names, self.weeks, self.now = names, weeks, now
         self.today = {name: local_today(name, now) for name in names}
         self.period = {name: Period.ending_before(self.today[name], weeks) for name in names}
+        # Every zone's period lies within these days: plain bounds the (patient, date) index can use.
+        self.earliest = min((period.first for period in self.period.values()), default=now.date())
+        self.latest = max((period.last for period in self.period.values()), default=now.date())
+
+    def period_of(self, name: str) -> Period:
+        """A zone's period, also for a patient who moved to a zone after the zones were read."""
+        return self.period.get(name) or Period.ending_before(local_today(name, self.now), self.weeks)
+
+    def today_in(self, name: str) -> date:
+        return self.today.get(name) or local_today(name, self.now)
 
     def case(self, field: str, values: Mapping[str, object], output_field: Field) -> Case:
         return Case(*[When(**{field: name}, then=Value(value, output_field=output_field))
@@ -177,17 +189,17 @@ def _grouped(scope: QuerySet[User], zones: _Zones, weeks: int, *, by_clinician: 
     rows = (with_expected.filter(Q(expected_from__lte=F("period_last")))
             .values("time_zone", "expected_from", *key).annotate(patients=Count("pk", distinct=True)).order_by())
     for row in rows:
-        expected[row.get(CLINICIAN)].append(ExpectedGroup(zones.period[row["time_zone"]], row["expected_from"],
+        expected[row.get(CLINICIAN)].append(ExpectedGroup(zones.period_of(row["time_zone"]), row["expected_from"],
                                                           row["patients"]))
     logged: dict[int | None, list[LoggedGroup]] = defaultdict(list)
-    entries = (SymptomEntry.objects.filter(patient__in=scope)
+    entries = (SymptomEntry.objects.filter(patient__in=scope, date__gte=zones.earliest, date__lte=zones.latest)
                .annotate(period_first=zones.first_day("patient__time_zone"),
                          period_last=zones.last_day("patient__time_zone"))
                .filter(date__gte=F("period_first"), date__lte=F("period_last"))
                .values("patient__time_zone", "date", *(f"patient__{CLINICIAN}" for _ in key))
                .annotate(entries=Count("pk")).order_by())
     for row in entries:
-        logged[row.get(f"patient__{CLINICIAN}")].append(LoggedGroup(zones.period[row["patient__time_zone"]],
+        logged[row.get(f"patient__{CLINICIAN}")].append(LoggedGroup(zones.period_of(row["patient__time_zone"]),
                                                                     row["date"], row["entries"]))
     alerts = _alert_counts(scope, zones, key)
     quiet = _not_reporting(scope, zones, key)
@@ -202,7 +214,10 @@ def _grouped_empty(weeks: int) -> Figures:
 
 def _alert_counts(scope: QuerySet[User], zones: _Zones, key: list[str]) -> dict[int | None, AlertCounts]:
     """Alerts opened in each patient's period: counted, and the waits of those acknowledged."""
-    in_period = (Alert.objects.filter(patient__in=scope)
+    # A day early and late: the instants every zone's period starts and ends lie between these.
+    bounds = (datetime.combine(zones.earliest - timedelta(days=1), time(), tzinfo=zoneinfo.ZoneInfo("UTC")),
+              datetime.combine(zones.latest + timedelta(days=2), time(), tzinfo=zoneinfo.ZoneInfo("UTC")))
+    in_period = (Alert.objects.filter(patient__in=scope, opened_at__gte=bounds[0], opened_at__lt=bounds[1])
                  .annotate(period_from=zones.starts("patient__time_zone", lambda period, today: period.first),
                            period_to=zones.starts("patient__time_zone", lambda period, today: today))
                  .filter(opened_at__gte=F("period_from"), opened_at__lt=F("period_to")))
@@ -252,11 +267,12 @@ def _patient_rows(scope: QuerySet[User], zones: _Zones) -> list[PatientCompletio
     return sorted(patients, key=lambda p: (p.completion_rate is None, p.completion_rate or 0, p.name.casefold()))
 
 
-def _completion(zones: _Zones, pk: int, first: str, last: str, username: str, zone: str, expected_from: date,
+def _completion(zones: _Zones, pk: int, first: str, last: str, username: str, zone: str, expected_from: date | None,
                 logged: int, last_entry: date | None) -> PatientCompletion:
     return PatientCompletion(pk=pk, username=username, name=display_name(first, last, username),
-                             expected_days=expected_days(zones.period[zone], expected_from), logged_days=logged,
-                             days_since_last_entry=(zones.today[zone] - last_entry).days if last_entry else None)
+                             expected_days=expected_days(zones.period_of(zone), expected_from) if expected_from
+                             else 0, logged_days=logged,
+                             days_since_last_entry=(zones.today_in(zone) - last_entry).days if last_entry else None)
 
 
 def alerts_waiting(clinician: User, longer_than: timedelta, now: datetime | None = None) -> int:

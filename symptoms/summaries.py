@@ -153,5 +153,5 @@ def clinician_digest(clinician: User) -> ClinicianDigest:
                            not_reporting=[row.patient for row in rows if row.not_reporting], patients=len(rows),
                            reviews=sorted((row for row in rows if row.assessment.needs_review),
                                           key=lambda row: (row.assessment.next_administration, row.sort_key())),
-                           last_week=quality_for(clinician, 1).figures,
+                           last_week=quality_for(clinician, 1, patients=False).figures,
                            waiting_over_72h=alerts_waiting(clinician, ACK_72H))

@@ -139,10 +139,23 @@ def test_the_patients_later_edit_keeps_the_trail_of_who_changed_what(clinic, nur
                      (patient, False, "replaced", ["pain", "notes"])]
 
 
-def test_the_diary_refuses_someone_who_is_not_a_clinician_on_behalf(clinic):
-    with pytest.raises(ValueError, match="clinician"):
-        diary.record_entry(clinic.patient, clinic.patient.local_today(), CALLED_IN, by=clinic.other_patient)
+@pytest.mark.parametrize("who", ["other_patient", "other_clinician", "admin"])
+def test_the_diary_itself_refuses_anyone_but_the_care_team_on_behalf(clinic, who):
+    with pytest.raises(ValueError, match="care team"):
+        diary.record_entry(clinic.patient, clinic.patient.local_today(), CALLED_IN, by=getattr(clinic, who))
     assert not SymptomEntry.objects.exists()
+
+
+def test_saving_the_same_answers_again_keeps_who_entered_them(clinic, nurse):
+    patient, today = clinic.patient, clinic.patient.local_today()
+    own = f"/api/v1/entries/{today.isoformat()}/"
+    api_as(patient).put(own, CALLED_IN, format="json")
+    assert api_as(nurse).put(entry_path(patient, today), CALLED_IN, format="json").json()["entered_by"] == "patient"
+    assert SymptomEntry.objects.get(patient=patient).entered_by is None, "the nurse changed no answer"
+    api_as(nurse).put(entry_path(patient, today), {**CALLED_IN, "pain": 4}, format="json")
+    assert api_as(patient).put(own, {**CALLED_IN, "pain": 4}, format="json").json()["entered_by"] == "care_team"
+    assert [(c.changed_by, c.fields) for c in EntryChange.objects.order_by("at", "pk")][1:] == [
+        (nurse, []), (nurse, ["pain"]), (patient, [])]
 
 
 # --- The pages ---------------------------------------------------------------------------------------------
@@ -165,6 +178,7 @@ def test_the_nurse_enters_a_called_in_day_from_the_record_and_it_shows_everywher
     assert audit(nurse, patient, RecordAccessAction.VIEWED_RECORD) == 2
     saved = client.post(f"/clinician/patients/{patient.pk}/log/{day.isoformat()}/", page_form(CALLED_IN))
     assert saved.status_code == 302 and saved["Location"] == f"/clinician/patients/{patient.pk}/#entries-heading"
+    assert patient.display_name() not in saved.cookies.output(), "the message cookie names no patient"
     assert SymptomEntry.objects.get(patient=patient, date=day).entered_by == nurse
     assert audit(nurse, patient, RecordAccessAction.ENTERED_ON_BEHALF) == 1
     record = client.get(f"/clinician/patients/{patient.pk}/").content.decode()

@@ -23,6 +23,20 @@ def test_a_bad_weeks_is_a_400_naming_it_on_the_api_and_the_page(client, clinic, 
     assert page.status_code == 400 and 'href="#weeks-choices"' in page.content.decode()
 
 
+def test_the_weeks_message_is_in_the_readers_language(clinic):
+    clinic.clinician.language = "zh-hant"
+    clinic.clinician.save()
+    response = api_as(clinic.clinician).get("/api/v1/quality/", {"weeks": "60"}, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert response.json()["weeks"] == ["請輸入 1 到 52 之間的整數週數。"]
+
+
+def test_a_deactivated_clinician_is_not_in_the_admins_table(clinic):
+    clinic.other_clinician.is_active = False
+    clinic.other_clinician.save()
+    rows = api_as(clinic.admin).get("/api/v1/quality/").json()["clinicians"]
+    assert [row["id"] for row in rows] == [clinic.clinician.pk]
+
+
 @pytest.mark.parametrize("weeks", [1, 52])
 def test_weeks_1_and_52_answer_that_many_weeks(clinic, weeks):
     body = api_as(clinic.clinician).get("/api/v1/quality/", {"weeks": weeks}).json()
