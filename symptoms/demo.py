@@ -14,12 +14,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import ClinicContact, Role, User
 from accounts.services import create_account
 from symptoms import evaluation
 from symptoms.entry_fields import SCORE_MAX, SCORE_MIN
-from symptoms.models import SymptomEntry
+from symptoms.models import Alert, AlertKind, SymptomEntry
 from treatment.models import Administration, ClinicianGrade
 from treatment.models import Course as TreatmentCourse
 
@@ -484,9 +485,40 @@ def seed_demo_clinic(now: datetime | None = None) -> bool:
             patient_ids.append(patient.pk)
         seed_demo_treatment(now)
         seed_demo_contact()
+        seed_demo_alert_history(now)
         # Statuses and alerts as the daily re-evaluation would leave them.
         evaluation.evaluate_patients(patient_ids, now=now)
     return True
+
+
+# Alerts the care team handled in the past weeks (patient, opened days ago, hours until acknowledged, by),
+# so the quality-of-care page has acknowledgement times to show: most within a day, some within three,
+# one slower. All closed over a week ago, so none shows as "seen lately" on today's pages.
+DEMO_ALERT_HISTORY = (
+    ("margaret.hughes", 25, 3, NURSE), ("david.miller", 22, 20, NURSE), ("lin.meiling", 20, 30, DOCTOR),
+    ("eleanor.price", 18, 5, NURSE), ("george.baker", 16, 70, DOCTOR), ("robert.evans", 15, 8, DOCTOR),
+    ("susan.clarke", 13, 96, NURSE), ("sean.murphy", 12, 2, DOCTOR),
+)
+
+
+def seed_demo_alert_history(now: datetime | None = None) -> int:
+    """The demo's past, acknowledged and resolved alerts (unless the patient already has some)."""
+    now = now or timezone.now()
+    people = User.objects.in_bulk([name for name, *_rest in DEMO_ALERT_HISTORY] + [NURSE, DOCTOR],
+                                  field_name="username")
+    made = 0
+    for username, days_ago, hours, by in DEMO_ALERT_HISTORY:
+        patient = people.get(username)
+        if patient is None or Alert.objects.filter(patient=patient).exists():
+            continue
+        opened = now - timedelta(days=days_ago)
+        acknowledged = opened + timedelta(hours=hours)
+        alert = Alert.objects.create(patient=patient, kind=AlertKind.REFER, signal_days=[],
+                                     last_signal_day=patient.local_today(opened), acknowledged_at=acknowledged,
+                                     acknowledged_by=people.get(by), resolved_at=acknowledged)
+        Alert.objects.filter(pk=alert.pk).update(opened_at=opened)  # auto_now_add: set afterwards
+        made += 1
+    return made
 
 
 DEMO_CONTACT = {

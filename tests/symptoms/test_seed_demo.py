@@ -12,6 +12,7 @@ from django.test import RequestFactory
 from accounts.models import CareTeamMember, Role, User
 from symptoms.demo import DEMO_PATIENTS, demo_people, patient_with_story, story_diary
 from symptoms.models import NOTES_MAX_LENGTH, SCORE_MAX, SCORE_MIN, Alert, PatientStatus, SymptomEntry
+from symptoms.quality import quality_for
 from symptoms.rules import STATUSES, URGENT_SIGNALS
 from symptoms.treatment_record import treatment_record
 from tests.factories import ClinicianFactory
@@ -331,3 +332,13 @@ def test_a_demo_clinic_from_before_treatment_gets_its_courses_once(seeded):
     courses = Course.objects.count()
     call_command("seed_demo", "--allow-without-debug", stdout=(second := StringIO()))
     assert "nothing was changed" in second.getvalue() and Course.objects.count() == courses == 8
+
+
+def test_the_demo_quality_page_has_past_alerts_acknowledged_at_different_speeds(seeded):
+    figures = quality_for(User.objects.get(username="admin"), 4).figures
+    assert figures.alerts_opened >= 8, "the handled alerts of the past weeks"
+    assert 0 < figures.acknowledged_within_24h < figures.acknowledged_within_72h < 1
+    assert figures.median_hours_to_acknowledge is not None and 0 < figures.completion_rate < 1
+    # Closed over a week ago: nothing new is "seen lately" on today's pages because of them.
+    handled = Alert.objects.filter(resolved_at__isnull=False, signal_days=[])
+    assert handled.count() == 8 and all(alert.acknowledged_by for alert in handled)
