@@ -175,6 +175,8 @@ def test_the_nurse_enters_a_called_in_day_from_the_record_and_it_shows_everywher
     assert f'href="/clinician/patients/{patient.pk}/log/"' in record
     page = client.get(f"/clinician/patients/{patient.pk}/log/{day.isoformat()}/")
     assert page.status_code == 200 and "saved as entered by you on the patient's behalf" in page.content.decode()
+    assert "days can still be filled in or corrected" in page.content.decode()
+    assert f'href="/clinician/patients/{patient.pk}/log/{day.isoformat()}/"' in page.content.decode()
     assert audit(nurse, patient, RecordAccessAction.VIEWED_RECORD) == 2
     saved = client.post(f"/clinician/patients/{patient.pk}/log/{day.isoformat()}/", page_form(CALLED_IN))
     assert saved.status_code == 302 and saved["Location"] == f"/clinician/patients/{patient.pk}/#entries-heading"
