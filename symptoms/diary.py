@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import CareTeamMember, User
@@ -69,7 +70,7 @@ def record_entry(patient: User, day: date, values: Mapping[str, object], *,
                          entered_by_name=clinician.display_name() if clinician else "")
     with transaction.atomic():
         locked = evaluation.lock_patients([patient.pk], day=day, now=now)
-        created = not locked.patients[patient.pk].has_entry
+        created = not _still_there(locked, patient).has_entry
         before = None if created else SymptomEntry.objects.filter(patient=patient, date=day).values(
             *columns, *ENTERED_BY).get()
         changed = list(columns) if before is None else [name for name in columns if before[name] != columns[name]]
@@ -97,12 +98,21 @@ def delete_entry(patient: User, day: date, *, now: datetime | None = None, by: U
     check_day_is_editable(patient, day, now)
     with transaction.atomic():
         locked = evaluation.lock_patients([patient.pk], day=day, now=now)
-        if not locked.patients[patient.pk].has_entry:
+        if not _still_there(locked, patient).has_entry:
             return False
         SymptomEntry.objects.filter(patient=patient, date=day).delete()
         _record_change(patient, day, now, by or patient, clinician is not None, EntryChangeAction.DELETED, [])
         evaluation.evaluate_locked(locked, now, changed_from=day)
     return True
+
+
+def _still_there(locked: evaluation.Locked, patient: User) -> evaluation.LockedPatient:
+    """The patient's locked row; gone when they were erased while the request ran: nothing to save into, so
+    the page or API answers 404 (never a 500)."""
+    try:
+        return locked.patients[patient.pk]
+    except KeyError:
+        raise Http404 from None
 
 
 def _record_change(patient: User, day: date, now: datetime, by: User, on_behalf: bool, action: str,

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.http import Http404
 
 from symptoms import diary
 from symptoms.models import EntryChange, PatientStatus, RecordAccess, RecordAccessAction, SymptomEntry
@@ -225,3 +226,13 @@ def test_the_page_on_behalf_is_a_404_for_anyone_but_the_care_team(client, clinic
     assert client.get(f"/clinician/patients/{patient.pk}/log/").status_code == 404
     assert client.post(f"/clinician/patients/{patient.pk}/log/", page_form(CALLED_IN)).status_code == 404
     assert not SymptomEntry.objects.exists()
+
+
+def test_a_patient_erased_while_their_day_is_saved_is_a_404_not_a_500(clinic, nurse):
+    patient = clinic.patient
+    type(patient).objects.filter(pk=patient.pk).delete()  # erased between the care-team check and the save
+    for save in (lambda: diary.record_entry(patient, patient.local_today(), CALLED_IN),
+                 lambda: diary.delete_entry(patient, patient.local_today())):
+        with pytest.raises(Http404):
+            save()
+    assert not SymptomEntry.objects.exists() and not EntryChange.objects.exists()
