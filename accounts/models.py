@@ -95,6 +95,11 @@ class User(AbstractUser):
         return self.role == Role.CLINICIAN
 
     @property
+    def is_clinic_admin(self) -> bool:
+        """Runs the clinic: the admin role, or a superuser (made with `createsuperuser`)."""
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 

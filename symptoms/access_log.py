@@ -11,6 +11,7 @@ thresholds; so does every acknowledgement and threshold change by a clinician.
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Protocol
 
 from django.utils import timezone
 
@@ -27,11 +28,21 @@ def log_record_access(actor: User, patient: User, action: RecordAccessAction,
     )
 
 
-def log_list_access(actor: User, patients: Iterable[User], action: RecordAccessAction) -> None:
+class NamesPatient(Protocol):
+    """A patient as a list shows them: a User, or a row read with their id and username."""
+
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def username(self) -> str: ...
+
+
+def log_list_access(actor: User, patients: Iterable[NamesPatient], action: RecordAccessAction) -> None:
     """One access-log row per patient whose details a list handed over; one statement."""
     at = timezone.now()
     RecordAccess.objects.bulk_create([
-        RecordAccess(at=at, actor=actor, actor_username=actor.username, patient=patient,
+        RecordAccess(at=at, actor=actor, actor_username=actor.username, patient_id=patient.pk,
                      patient_username=patient.username, action=action)
         for patient in patients
     ])

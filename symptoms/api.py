@@ -460,9 +460,9 @@ class OwnPatientView(APIView):
     def patient(self, request, patient_id: int):
         return own_patient_or_404(request.user, patient_id)
 
-    def logged(self, request, patient, response: Response) -> Response:
-        """Write the read to the access log once it has succeeded."""
-        log_record_access(request.user, patient, self.audit_action)
+    def logged(self, request, patient, response: Response, action: RecordAccessAction | None = None) -> Response:
+        """Write the read (or the change, `action`) to the access log once it has succeeded."""
+        log_record_access(request.user, patient, action or self.audit_action)
         return response
 
 
@@ -491,9 +491,11 @@ class PatientAssessmentView(OwnPatientView):
 
 class PatientEntryDayView(OwnPatientView):
     """A day of one of your patients' diaries, entered or corrected on their behalf (after a telephone call,
-    say): exactly the patient's own rules and window; the entry names you, and the access log records it."""
+    say): exactly the patient's own rules and window; the entry names you, and the access log records it
+    (in the same transaction as the change)."""
 
     parser_classes = [SafeJSONParser]
+    audit_action = RecordAccessAction.VIEWED_ENTRIES_API
 
     @extend_schema(parameters=[PATIENT_ID, day_in_path("the day, `YYYY-MM-DD` (any other spelling is a 400)")],
                    responses={200: EntrySerializer,
@@ -501,9 +503,7 @@ class PatientEntryDayView(OwnPatientView):
     def get(self, request, patient_id: int, date: str):
         """One of your patients' entries for one day."""
         patient = self.patient(request, patient_id)
-        response = entry_response(patient, date)
-        log_record_access(request.user, patient, RecordAccessAction.VIEWED_ENTRIES_API)
-        return response
+        return self.logged(request, patient, entry_response(patient, date))
 
     @extend_schema(parameters=[PATIENT_ID, day_in_path(DAY_DESCRIPTION)], request=EntryRequestSerializer,
                    responses={200: EntrySerializer, 201: EntrySerializer,
@@ -513,9 +513,8 @@ class PatientEntryDayView(OwnPatientView):
     def put(self, request, patient_id: int, date: str):
         patient = self.patient(request, patient_id)
         with transaction.atomic():
-            response = put_entry_response(request, patient, date, by=request.user)
-            log_record_access(request.user, patient, RecordAccessAction.ENTERED_ON_BEHALF)
-        return response
+            return self.logged(request, patient, put_entry_response(request, patient, date, by=request.user),
+                               RecordAccessAction.ENTERED_ON_BEHALF)
 
     @extend_schema(parameters=[PATIENT_ID, day_in_path(DAY_DESCRIPTION)],
                    responses={204: None, **error_responses(400, 401, 404,
@@ -524,6 +523,5 @@ class PatientEntryDayView(OwnPatientView):
         """Delete one of your patients' entries for a day that can still be changed, on their behalf."""
         patient = self.patient(request, patient_id)
         with transaction.atomic():
-            response = delete_entry_response(patient, date, by=request.user)
-            log_record_access(request.user, patient, RecordAccessAction.DELETED_ON_BEHALF)
-        return response
+            return self.logged(request, patient, delete_entry_response(patient, date, by=request.user),
+                               RecordAccessAction.DELETED_ON_BEHALF)

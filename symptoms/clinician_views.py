@@ -26,7 +26,6 @@ from symptoms.models import Alert, AlertKind, FunctionalImpact, RecordAccessActi
 from symptoms.patient_record import patient_record, set_patient_threshold
 from symptoms.presenting import long_date_format, reasons_text, review_reasons
 from symptoms.quality import chosen_weeks, may_see_quality, quality_for
-from symptoms.quality_api import shown_patients
 from symptoms.quality_figures import WEEKS_DEFAULT
 from treatment.courses import courses_of
 
@@ -246,9 +245,9 @@ def log_on_behalf(request, patient: User, day=None):
     context = {
         "patient": patient, "form": state.form, "day": day, "existing": state.existing, "day_error": state.day_error,
         "is_today": day == patient.local_today(), "today_url": _on_behalf_url(patient, patient.local_today()),
-        "recent_days": views.recent_day_links(patient, lambda d, is_today: _on_behalf_url(patient, d)),
+        "recent_days": views.recent_day_links(patient, lambda d: _on_behalf_url(patient, d)),
     }
-    response = render(request, "symptoms/log_on_behalf.html", context, status=state.status)
+    response = render(request, "symptoms/log_on_behalf.html", context, status=views.day_form_status(request))
     log_record_access(request.user, patient, RecordAccessAction.VIEWED_RECORD)
     return response
 
@@ -270,12 +269,11 @@ def quality_page(request):
     except ValidationError as error:
         weeks_error, weeks = error.message_dict["weeks"][0], WEEKS_DEFAULT
     quality = quality_for(request.user, weeks)
-    trend = [(quality.period.week(week.index).first, week) for week in quality.figures.weeks]
     context = {
         "quality": quality, "figures": quality.figures, "weeks_error": weeks_error, "weeks": weeks,
-        "weeks_choices": sorted({*WEEKS_CHOICES, weeks}), "trend": trend,
-        "figure": charts.completion_figure([(first, week.completion_rate) for first, week in trend]),
+        "weeks_choices": sorted({*WEEKS_CHOICES, weeks}),
+        "figure": charts.completion_figure([(days.first, week.completion_rate) for days, week in quality.trend]),
     }
     response = render(request, "symptoms/quality.html", context, status=400 if weeks_error else 200)
-    log_list_access(request.user, shown_patients(quality), RecordAccessAction.VIEWED_QUALITY)
+    log_list_access(request.user, quality.patients or [], RecordAccessAction.VIEWED_QUALITY)
     return response

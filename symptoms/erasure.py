@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_otp import devices_for_user
 from knox.models import AuthToken
 
-from accounts.models import CareTeamMember, Role, User
+from accounts.models import CareTeamMember, User
 from notifications.models import Notification, Preferences
 from symptoms.models import (
     Alert,
@@ -75,7 +75,7 @@ def erase_patient(by: User, patient: User, confirm_username: str) -> None:
     Raises PermissionDenied unless `by` is an admin; ValueError when `patient` is not a patient or the
     username typed is not theirs (nothing is changed then).
     """
-    if not (by.is_superuser or by.role == Role.ADMIN):
+    if not by.is_clinic_admin:
         raise PermissionDenied
     if not patient.is_patient:
         raise ValueError("only a patient can be erased here")

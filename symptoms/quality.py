@@ -47,6 +47,7 @@ from symptoms.quality_figures import (
     Figures,
     LoggedGroup,
     Period,
+    Week,
     expected_days,
     figures,
     share,
@@ -89,6 +90,11 @@ class Quality:
     clinicians: list[ClinicianFigures] | None  # an admin's: each clinician's patients
     patients: list[PatientCompletion] | None  # a clinician's: each own patient
 
+    @property
+    def trend(self) -> list[tuple[Period, Week]]:
+        """Completion week by week, oldest first, each with its days in the clinic's zone."""
+        return [(self.period.week(week.index), week) for week in self.figures.weeks]
+
 
 def chosen_weeks(value: str | None) -> int:
     """`?weeks=`: a whole number from 1 to 52, or the default 4 when left out; anything else (empty too) is a
@@ -101,14 +107,14 @@ def chosen_weeks(value: str | None) -> int:
 
 
 def may_see_quality(user: User) -> bool:
-    return user.is_authenticated and (user.is_clinician or user.is_superuser or user.role == Role.ADMIN)
+    return user.is_authenticated and (user.is_clinician or user.is_clinic_admin)
 
 
 def scope_of(user: User) -> QuerySet[User]:
     """Whose figures the user may see: a clinician their own patients, an admin every patient."""
     if user.is_clinician:
         return user.patients.filter(is_active=True)
-    if user.is_superuser or user.role == Role.ADMIN:
+    if user.is_clinic_admin:
         return User.objects.filter(role=Role.PATIENT, is_active=True)
     return User.objects.none()
 

@@ -1,19 +1,16 @@
 """`GET /api/v1/quality/?weeks=`: Quality of care for a clinician's own patients, or for an admin the whole
 clinic and each clinician (`symptoms/quality.py`)."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from cipn_tracker.api import error_responses
 from symptoms.access_log import log_list_access
 from symptoms.models import RecordAccessAction
 from symptoms.quality import WEEKS_VALUES, Quality, chosen_weeks, may_see_quality, quality_for
-from symptoms.quality_figures import WEEKS_DEFAULT, WEEKS_MAX, WEEKS_MIN, Figures, Period
+from symptoms.quality_figures import WEEKS_DEFAULT, WEEKS_MAX, WEEKS_MIN, Figures
 
 
 class MaySeeQuality(permissions.BasePermission):
@@ -82,14 +79,12 @@ def figures_json(figures: Figures) -> dict:
 
 
 def quality_json(quality: Quality) -> dict:
-    def week(index: int) -> Period:
-        return quality.period.week(index)
-
     return {
         **figures_json(quality.figures), "weeks": quality.weeks,
         "period": {"first": quality.period.first, "last": quality.period.last},
-        "trend": [{"first": week(w.index).first, "last": week(w.index).last, "expected_days": w.expected_days,
-                   "logged_days": w.logged_days, "completion_rate": w.completion_rate} for w in quality.figures.weeks],
+        "trend": [{"first": days.first, "last": days.last, "expected_days": week.expected_days,
+                   "logged_days": week.logged_days, "completion_rate": week.completion_rate}
+                  for days, week in quality.trend],
         "clinicians": None if quality.clinicians is None else [
             {"id": row.pk, "name": row.name, **figures_json(row.figures)} for row in quality.clinicians],
         "patients_completion": None if quality.patients is None else [
@@ -97,13 +92,6 @@ def quality_json(quality: Quality) -> dict:
              "completion_rate": row.completion_rate, "days_since_last_entry": row.days_since_last_entry}
             for row in quality.patients],
     }
-
-
-def quality_or_400(user, value: str | None) -> Quality:
-    try:
-        return quality_for(user, chosen_weeks(value))
-    except DjangoValidationError as error:
-        raise ValidationError(error.message_dict) from None
 
 
 class QualityView(APIView):
@@ -118,12 +106,8 @@ class QualityView(APIView):
     def get(self, request):
         """Quality of care: for a clinician their own patients (with each one's completion), for an admin the
         whole clinic (with the same figures per clinician). Each patient listed is in the access log."""
-        quality = quality_or_400(request.user, request.query_params.get("weeks"))
+        # A bad `weeks` is Django's ValidationError: the API's exception handler answers it as a 400.
+        quality = quality_for(request.user, chosen_weeks(request.query_params.get("weeks")))
         response = Response(QualitySerializer(quality_json(quality)).data)
-        log_list_access(request.user, shown_patients(quality), RecordAccessAction.VIEWED_QUALITY)
+        log_list_access(request.user, quality.patients or [], RecordAccessAction.VIEWED_QUALITY)
         return response
-
-
-def shown_patients(quality: Quality) -> list[User]:
-    """The patients whose reporting a clinician's figures list by name (for the access log)."""
-    return [User(pk=row.pk, username=row.username) for row in quality.patients or []]

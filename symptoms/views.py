@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +30,6 @@ class DayForm:
     form: EntryForm
     existing: SymptomEntry | None
     day_error: str | None
-    status: int
     saved: bool
 
 
@@ -45,20 +45,25 @@ def day_form(request, patient: User, day: date, by: User | None = None) -> DayFo
     except ValidationError as error:
         day_error = error.message_dict["date"][0]
     if request.method != "POST":
-        return DayForm(form, existing, day_error, 200, saved=False)
+        return DayForm(form, existing, day_error, saved=False)
     if not day_error and form.is_valid():
         try:
             diary.record_entry(patient, day, form.cleaned_data, by=by)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return DayForm(form, existing, None, 200, saved=True)
-    return DayForm(form, existing, day_error, 400, saved=False)
+            return DayForm(form, existing, None, saved=True)
+    return DayForm(form, existing, day_error, saved=False)
 
 
-def recent_day_links(patient: User, url_for) -> list[dict]:
-    """The days that can still be logged, newest first, each with its page (`url_for(day, is_today)`)."""
-    return [{"day": item.day, "logged": item.logged, "is_today": item.is_today, "url": url_for(item.day, item.is_today)}
+def day_form_status(request) -> int:
+    """A page showing the day's form again: after a POST it was refused (a saved one redirects)."""
+    return 400 if request.method == "POST" else 200
+
+
+def recent_day_links(patient: User, url_for: Callable[[date], str]) -> list[dict]:
+    """The days that can still be logged, newest first, each with its page (`url_for(day)`)."""
+    return [{"day": item.day, "logged": item.logged, "is_today": item.is_today, "url": url_for(item.day)}
             for item in diary.recent_days(patient)]
 
 
@@ -76,12 +81,12 @@ def log_entry(request, day: date | None = None):
     context = {
         "form": state.form, "day": day, "existing": state.existing, "day_error": state.day_error,
         "is_today": day == patient.local_today(),
-        "recent_days": recent_day_links(patient, lambda d, is_today: _log_url(patient, d)),
+        "recent_days": recent_day_links(patient, lambda d: _log_url(patient, d)),
         "suggestions": suggestions_for(patient, assessment),
         "summary": patient_summary(assessment), "assessment": assessment,
         "seen": seen_by_care_team(patient), "contact": care_team_contact(patient),
     }
-    return render(request, "symptoms/log.html", context, status=state.status)
+    return render(request, "symptoms/log.html", context, status=day_form_status(request))
 
 
 def _log_url(patient, day: date) -> str:

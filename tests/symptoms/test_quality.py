@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import CareTeamMember
 from symptoms.models import Alert, SymptomEntry
@@ -215,7 +214,3 @@ def test_week_index_zero_is_the_oldest_week_and_the_last_ends_yesterday():
     period = Period.ending_before(date(2026, 12, 3), 2)
     assert (period.first, period.last) == (date(2026, 11, 19), date(2026, 12, 2))
     assert (period.week(0).first, period.week(1).last) == (date(2026, 11, 19), date(2026, 12, 2))
-
-
-def test_now_defaults_to_the_clock(db):
-    assert quality_for(AdminFactory(), 1).weeks == 1 and timezone.now()

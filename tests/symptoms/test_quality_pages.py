@@ -1,11 +1,12 @@
 """The quality-of-care page and API: who may see what, `weeks` checked and named, the patients listed in
 the access log, and a number of queries that does not grow with the number of patients."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import CareTeamMember
 from symptoms.models import RecordAccess, RecordAccessAction, SymptomEntry
@@ -41,7 +42,17 @@ def test_a_deactivated_clinician_is_not_in_the_admins_table(clinic):
 def test_weeks_1_and_52_answer_that_many_weeks(clinic, weeks):
     body = api_as(clinic.clinician).get("/api/v1/quality/", {"weeks": weeks}).json()
     assert body["weeks"] == weeks and len(body["trend"]) == weeks
-    assert (body["period"]["last"] > body["trend"][0]["first"]) or weeks == 1
+    # The weeks tile the period, oldest first, seven days each, the last ending yesterday (clinic zone).
+    first, last = date.fromisoformat(body["period"]["first"]), date.fromisoformat(body["period"]["last"])
+    assert last == timezone.localdate() - timedelta(days=1) and (last - first).days + 1 == 7 * weeks
+    starts = [date.fromisoformat(week["first"]) for week in body["trend"]]
+    assert starts == [first + timedelta(days=7 * index) for index in range(weeks)]
+    assert body["trend"][-1]["last"] == body["period"]["last"]
+
+
+def test_signed_out_the_quality_page_asks_to_sign_in(client, db):
+    response = client.get("/clinician/quality/?weeks=4")
+    assert response.status_code == 302 and response["Location"].startswith("/?next=")
 
 
 def test_a_clinician_gets_their_own_patients_and_an_admin_the_clinic_per_clinician(clinic):
